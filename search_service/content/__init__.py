@@ -1,0 +1,1 @@
+"""The content model: articles' front matter, the vocabulary of body areas and muscles, and the checker."""

@@ -1,0 +1,179 @@
+"""The symptom search as an object: query understanding, candidate retrieval and ranking. No HTTP here."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..content.vocabulary import Vocabulary
+from .engine import IndexUnavailable, SearchIndex
+from .query import AreaPhrases, QueryPlan, normalize, stem, understand
+from .snippets import snippet
+
+MAX_LIMIT = 50
+CANDIDATES = 200
+# How an area match weighs against the best text match (which scores 1.0).
+ESSENTIAL_WEIGHT = 1.0
+SPILLOVER_WEIGHT = 0.35
+AREA_SHARE = 0.9
+
+
+class SearchInputError(ValueError):
+    """A request the search cannot answer; the message is safe to show."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""
+    areas: tuple[str, ...] = ()
+    limit: int = 10
+    kind: str | None = None
+    region: str | None = None
+
+
+class SearchService:
+    def __init__(
+        self,
+        index: SearchIndex,
+        vocabulary: Vocabulary,
+        *,
+        cache_size: int = 512,
+        on_zero_results: Callable[[str], None] | None = None,
+    ) -> None:
+        self.index = index
+        self.vocabulary = vocabulary
+        self.area_phrases = AreaPhrases(vocabulary)
+        self._cache: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+        self._cache_size = cache_size
+        self._cache_lock = threading.Lock()
+        self._on_zero_results = on_zero_results
+
+    def validate(self, request: SearchRequest) -> None:
+        if not normalize(request.q) and not request.areas:
+            raise SearchInputError("Type a few words about where or when it hurts, or pick a body area.", "q")
+        unknown = [a for a in request.areas if a not in self.vocabulary.areas]
+        if unknown:
+            raise SearchInputError(f"Unknown body area '{unknown[0]}'; see /api/areas for the list.", "area")
+        if not 1 <= request.limit <= MAX_LIMIT:
+            raise SearchInputError(f"limit must be between 1 and {MAX_LIMIT}.", "limit")
+
+    def search(self, request: SearchRequest, *, use_cache: bool = True) -> dict[str, Any]:
+        started = time.perf_counter()
+        self.validate(request)
+        generation = self.index.meta.generation
+        key = (normalize(request.q), request.areas, request.limit, request.kind, request.region, generation)
+        answer = self._cached(key) if use_cache else None
+        if answer is None:
+            answer = self._search(request)
+            if use_cache:
+                self._store(key, answer)
+            if answer["total"] == 0 and request.q and self._on_zero_results is not None:
+                self._on_zero_results(request.q[:200])
+        return {**answer, "took_ms": round((time.perf_counter() - started) * 1000, 2)}
+
+    def _search(self, request: SearchRequest) -> dict[str, Any]:
+        plan: QueryPlan = understand(request.q, self.area_phrases, self.index) if request.q else QueryPlan("", (), (), None)
+        areas = list(dict.fromkeys([*request.areas, *plan.areas]))
+        terms = self.index.analyze(" ".join(plan.words))
+        candidates = self.index.candidates(terms, areas, limit=CANDIDATES, filter_areas=bool(request.areas))
+        if request.kind:
+            candidates = [c for c in candidates if c.kind == request.kind]
+        if request.region:
+            candidates = [c for c in candidates if c.region == request.region]
+        best_text = max((c.text_score for c in candidates), default=0.0) if terms else 0.0
+        ranked = []
+        for c in candidates:
+            text = c.text_score / best_text if best_text > 0 else 0.0
+            area = _area_score(c.essential, c.spillover, areas)
+            if request.areas and area == 0:
+                continue
+            score = text + AREA_SHARE * area if terms else area
+            ranked.append((score, c))
+        ranked.sort(key=lambda pair: (-pair[0], pair[1].kind != "pattern", pair[1].title))
+        stems = {stem(w) for w in plan.words}
+        results = [
+            {
+                "url": c.url,
+                "title": c.title,
+                "muscle": c.muscle,
+                "muscle_name": c.extra.get("muscle_name", c.muscle),
+                "kind": c.kind,
+                "region": c.region,
+                "section": c.extra.get("section", ""),
+                "score": round(score, 4),
+                "summary": c.summary,
+                "snippet": snippet(f"{c.summary} {c.body}", stems),
+                "pain_areas": {"essential": c.essential, "spillover": c.spillover},
+            }
+            for score, c in ranked[: request.limit]
+        ]
+        return {
+            "query": request.q,
+            "areas": areas,
+            "total": len(ranked),
+            "suggestion": plan.suggestion,
+            "results": results,
+        }
+
+    def suggest(self, prefix: str) -> list[str]:
+        phrases = self.index.sidecar.get("suggestions") or []
+        assert isinstance(phrases, list)
+        return suggest(phrases, prefix)
+
+    def areas(self) -> list[dict[str, Any]]:
+        counts = self.index.sidecar.get("area_counts") or {}
+        assert isinstance(counts, dict)
+        return [
+            {"id": a.id, "label": a.label, "view": a.view, "group": a.group, "articles": int(counts.get(a.id, 0))}
+            for a in self.vocabulary.areas.values()
+        ]
+
+    def _cached(self, key: tuple[Any, ...]) -> dict[str, Any] | None:
+        with self._cache_lock:
+            answer = self._cache.get(key)
+            if answer is not None:
+                self._cache.move_to_end(key)
+            return answer
+
+    def _store(self, key: tuple[Any, ...], answer: dict[str, Any]) -> None:
+        with self._cache_lock:
+            self._cache[key] = answer
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+
+
+def _area_score(essential: list[str], spillover: list[str], areas: list[str]) -> float:
+    if not areas:
+        return 0.0
+    total = sum(ESSENTIAL_WEIGHT if a in essential else SPILLOVER_WEIGHT if a in spillover else 0.0 for a in areas)
+    return total / len(areas)
+
+
+
+
+MAX_SUGGESTIONS = 8
+
+
+def suggest(phrases: list[str], prefix: str, limit: int = MAX_SUGGESTIONS) -> list[str]:
+    """Completions for a search box: phrases starting with the prefix, then phrases with a word that does."""
+    wanted = normalize(prefix)
+    if not wanted:
+        return []
+    starts: list[str] = []
+    inner: list[str] = []
+    for phrase in phrases:
+        norm = normalize(phrase)
+        if norm.startswith(wanted):
+            starts.append(phrase)
+        elif f" {wanted}" in f" {norm}":
+            inner.append(phrase)
+        if len(starts) >= limit:
+            break
+    return (starts + inner)[:limit]

@@ -1,0 +1,116 @@
+"""Pages generated at build time from the front matter: one per body area, and Muscles A–Z.
+
+Hand-made lists go stale; these are rebuilt from the articles on every `mkdocs build`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from markupsafe import escape
+
+from .content.atlas import Atlas
+
+AREAS_DIR = "areas"
+MUSCLES_PAGE = "muscles.md"
+GROUP_TITLES = {
+    "head-and-neck": "Head and neck",
+    "shoulder-and-back": "Shoulder and back",
+    "chest-and-abdomen": "Chest and abdomen",
+    "arm-and-hand": "Arm and hand",
+    "hip-and-leg": "Hip and leg",
+    "ankle-and-foot": "Ankle and foot",
+}
+
+
+def area_page_uri(area_id: str) -> str:
+    return f"{AREAS_DIR}/{area_id}.md"
+
+
+def link(from_uri: str, to_uri: str) -> str:
+    """A relative Markdown link target from one docs file to another."""
+    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+
+
+def generated_pages(atlas: Atlas) -> dict[str, str]:
+    pages = {f"{AREAS_DIR}/index.md": areas_index(atlas), MUSCLES_PAGE: muscles_a_to_z(atlas)}
+    for area_id in atlas.vocabulary.areas:
+        pages[area_page_uri(area_id)] = area_page(atlas, area_id)
+    return pages
+
+
+def areas_index(atlas: Atlas) -> str:
+    here = f"{AREAS_DIR}/index.md"
+    counts = atlas.area_counts()
+    lines = [
+        "---", "title: Pain areas", "---", "", "# Pain areas", "",
+        "Pick the place that hurts to see the muscles whose trigger points send pain there. "
+        "Often the culprit is some distance away.", "",
+    ]
+    for group, title in GROUP_TITLES.items():
+        areas = [a for a in atlas.vocabulary.areas.values() if a.group == group]
+        if not areas:
+            continue
+        lines += [f"## {title}", ""]
+        for area in areas:
+            n = counts.get(area.id, 0)
+            lines.append(f"- [{escape(area.label)}]({link(here, area_page_uri(area.id))}) ({n} {'article' if n == 1 else 'articles'})")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def area_page(atlas: Atlas, area_id: str) -> str:
+    here = area_page_uri(area_id)
+    area = atlas.vocabulary.areas[area_id]
+    referrers = atlas.referrers(area_id)
+    lines = [
+        "---", f"title: {_yaml_text(area.label)} pain", "area_page: " + area_id, "---", "",
+        f"# Pain in the {escape(area.label[0].lower() + area.label[1:])}", "",
+    ]
+    if area.phrases:
+        lines += [f"Also described as: {', '.join(escape(p) for p in area.phrases[:6])}.", ""]
+    if not referrers:
+        lines += ["No pattern in the atlas sends pain here yet.", ""]
+    essential = [r for r in referrers if r.zone == "essential"]
+    spillover = [r for r in referrers if r.zone == "spillover"]
+    if essential:
+        lines += ["## Main referrers", "", "These muscles send their main (essential) pain here, the more common first:", ""]
+        lines += [f"- **[{escape(r.article.title)}]({link(here, r.article.path.as_posix())})**{_summary(r)}" for r in essential]
+        lines.append("")
+    if spillover:
+        lines += ["## Also sends pain here", "", "These muscles sometimes spill pain into this area:", ""]
+        lines += [f"- *[{escape(r.article.title)}]({link(here, r.article.path.as_posix())})*{_summary(r)}" for r in spillover]
+        lines.append("")
+    stories = [s for s in atlas.stories if area_id in s.essential or area_id in s.spillover]
+    if stories:
+        lines += ["## Stories", ""]
+        lines += [f"- [{escape(s.title)}]({link(here, s.path.as_posix())})" for s in stories]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def muscles_a_to_z(atlas: Atlas) -> str:
+    lines = [
+        "---", "title: Muscles A–Z", "---", "", "# Muscles A–Z", "",
+        "Every muscle in the atlas, with the other names people use for it.", "",
+    ]
+    letter = ""
+    for article in sorted(atlas.patterns.values(), key=lambda a: a.title.lower()):
+        first = article.title[:1].upper()
+        if first != letter:
+            letter = first
+            lines += ["", f"## {letter}", ""]
+        aliases = ", ".join(escape(a) for a in article.meta.get("aliases") or [])
+        tail = f" — also: {aliases}" if aliases else ""
+        lines.append(f"- [{escape(article.title)}]({article.path.as_posix()}){tail}")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _summary(referrer: object) -> str:
+    summary = getattr(referrer, "article").meta.get("summary")
+    return f": {escape(summary)}" if summary else ""
+
+
+def _yaml_text(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
