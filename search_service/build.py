@@ -47,7 +47,9 @@ def build_site(settings: Settings) -> None:
     target = settings.site_dir
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=root))
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(root / "mkdocs.yml"), "-d", str(staging)]
-    result = subprocess.run(command, cwd=root, capture_output=True, text=True)
+    # Material prints a banner about MkDocs 2 on every build; our pin already answers it.
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(command, cwd=root, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildError(f"mkdocs build --strict failed:\n{result.stderr.strip() or result.stdout.strip()}")

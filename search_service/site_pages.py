@@ -13,6 +13,7 @@ from .content.atlas import Atlas
 
 AREAS_DIR = "areas"
 MUSCLES_PAGE = "muscles.md"
+RESULTS_PAGE = "results.md"
 GROUP_TITLES = {
     "head-and-neck": "Head and neck",
     "shoulder-and-back": "Shoulder and back",
@@ -33,7 +34,11 @@ def link(from_uri: str, to_uri: str) -> str:
 
 
 def generated_pages(atlas: Atlas) -> dict[str, str]:
-    pages = {f"{AREAS_DIR}/index.md": areas_index(atlas), MUSCLES_PAGE: muscles_a_to_z(atlas)}
+    pages = {
+        f"{AREAS_DIR}/index.md": areas_index(atlas),
+        MUSCLES_PAGE: muscles_a_to_z(atlas),
+        RESULTS_PAGE: results_page(atlas),
+    }
     for area_id in atlas.vocabulary.areas:
         pages[area_page_uri(area_id)] = area_page(atlas, area_id)
     return pages
@@ -114,3 +119,33 @@ def _summary(referrer: object) -> str:
 
 def _yaml_text(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def results_page(atlas: Atlas) -> str:
+    """The full search results page; its filters list the regions of the navigation."""
+    regions = "".join(f'<option value="{escape(rid)}">{escape(title)}</option>' for rid, title in atlas.vocabulary.regions)
+    return f"""---
+title: Search results
+search:
+  exclude: true
+hide:
+  - toc
+---
+
+# Search results
+
+<div id="atlas-results-page" class="atlas-results">
+<form class="atlas-results__form" action="./" method="get" role="search">
+<label for="atlas-results-q">Where or when does it hurt?</label>
+<input id="atlas-results-q" name="q" type="search" autocomplete="off" placeholder="e.g. pain behind my knee when I sit">
+<label for="atlas-results-kind">Kind</label>
+<select id="atlas-results-kind" name="kind"><option value="">All articles</option><option value="pattern">Muscle patterns</option><option value="story">Symptom stories</option></select>
+<label for="atlas-results-region">Region</label>
+<select id="atlas-results-region" name="region"><option value="">All regions</option>{regions}</select>
+<button class="md-button md-button--primary" type="submit">Search</button>
+</form>
+<p class="atlas-results__status" role="status" aria-live="polite"></p>
+<ol class="atlas-results__list atlas-search__list"></ol>
+<noscript><p>The results list needs JavaScript. Browse the <a href="../areas/">pain areas</a> or <a href="../muscles/">Muscles A–Z</a> instead.</p></noscript>
+</div>
+"""

@@ -207,7 +207,7 @@ def render_referral_figure(
     # Deterministic ids (same page, same build, same output); distinct inputs never share them.
     key = repr((essential, spillover, trigger_points, caption, alt, thumbnail)).encode()
     uid = "atlas-fig-" + hashlib.sha256(key).hexdigest()[:12]
-    svg, groups = _canvas(names, {"class": "referral-svg", "role": "img", "aria-labelledby": f"{uid}-title"},
+    svg, groups = _canvas(names, {"class": f"referral-svg views-{len(names)}", "role": "img", "aria-labelledby": f"{uid}-title"},
                           headings=not thumbnail)
     ET.SubElement(svg, "title", {"id": f"{uid}-title"}).text = alt
     defs = ET.SubElement(svg, "defs")

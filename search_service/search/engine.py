@@ -13,15 +13,17 @@ picks up a rebuilt index without a restart and never sees a half-built one.
 from __future__ import annotations
 
 import fcntl
+import gc
 import json
 import os
 import shutil
 import threading
 import time
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
@@ -240,6 +242,24 @@ class SearchIndex:
         assert self._meta is not None
         return self._meta
 
+    def _open(self, generation: str) -> tuple[Any, dict[str, object]]:
+        # Whoosh leaves a damaged file open when it fails to read it; the warning about that leak
+        # would surface in some later, unrelated place, so it is collected here, quietly.
+        failure = ""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                ix = whoosh_index.open_dir(str(self.root / generation))
+                searcher = ix.searcher(weighting=BM25F(B=0.5, K1=1.2, body_B=0.75))
+                sidecar = json.loads((self.root / generation / "sidecar.json").read_text())
+            except Exception as exc:  # whoosh raises a zoo of errors for damaged files
+                failure = type(exc).__name__
+            if failure:
+                gc.collect()
+        if failure:
+            raise IndexUnavailable(f"the search index cannot be read ({failure})")
+        return searcher, sidecar
+
     def _refresh(self) -> None:
         try:
             generation = (self.root / "CURRENT").read_text().strip()
@@ -253,12 +273,7 @@ class SearchIndex:
             meta = read_meta(self.root)
             if meta is None or meta.schema_version != SCHEMA_VERSION:
                 raise IndexUnavailable("the search index is from another version and is being rebuilt")
-            try:
-                ix = whoosh_index.open_dir(str(self.root / generation))
-                searcher = ix.searcher(weighting=BM25F(B=0.5, K1=1.2, body_B=0.75))
-                sidecar = json.loads((self.root / generation / "sidecar.json").read_text())
-            except Exception as exc:  # whoosh raises a zoo of errors for damaged files
-                raise IndexUnavailable(f"the search index cannot be read ({type(exc).__name__})") from None
+            searcher, sidecar = self._open(generation)
             old = self._searcher
             self._searcher, self._generation, self._meta, self._sidecar = searcher, generation, meta, sidecar
             if old is not None:
