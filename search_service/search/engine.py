@@ -28,11 +28,12 @@ from typing import Any, Callable, Iterable, Iterator
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.scoring import BM25F
 
 # Bump when the schema or the analysis changes: a stored index of another version is rebuilt.
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 # Words that carry no meaning in a symptom query. Pain words are kept: "ache" or "cramp" discriminate.
 STOP_WORDS = frozenset(
@@ -43,16 +44,23 @@ STOP_WORDS = frozenset(
     would you your yours yourself get gets got getting feel feels feeling felt keep keeps""".split()
 )
 
-TEXT_FIELDS: dict[str, float] = {
-    "title": 4.0,
-    "names": 5.0,
-    "symptoms": 2.0,
-    "mimics": 3.0,
-    "aggravated": 2.0,
-    "summary": 1.5,
-    "areas_text": 1.5,
-    "body": 0.6,
+# How many times each short field is repeated in the one "profile" field. One field instead of seven
+# keeps a query to two posting lists per term (profile and body), which is what makes 10,000 articles
+# fast; repetition gives the field weights that separate fields would.
+PROFILE_REPEATS: dict[str, int] = {
+    "names": 3,
+    "title": 2,
+    "mimics": 2,
+    "symptoms": 1,
+    "aggravated": 1,
+    "summary": 1,
+    "areas_text": 1,
 }
+BODY_WEIGHT = 0.25
+# A body term found in more than this share of articles says almost nothing (BM25 gives it a tiny
+# weight) but costs a full posting list: leave it to the profile field.
+COMMON_BODY_SHARE = 0.25
+COMMON_BODY_FLOOR = 50
 
 
 def analyzer() -> StemmingAnalyzer:
@@ -64,19 +72,14 @@ def _schema() -> Schema:
     spell = RegexTokenizer() | LowercaseFilter()
     return Schema(
         url=ID(stored=True, unique=True),
-        kind=ID(stored=True),
-        muscle=ID(stored=True),
-        region=ID(stored=True),
-        title=TEXT(analyzer=text, stored=True),
-        names=TEXT(analyzer=text),
-        symptoms=TEXT(analyzer=text),
-        mimics=TEXT(analyzer=text),
-        aggravated=TEXT(analyzer=text),
-        summary=TEXT(analyzer=text, stored=True),
-        areas_text=TEXT(analyzer=text),
+        title=STORED(),
+        summary=STORED(),
+        profile=TEXT(analyzer=text),
         body=TEXT(analyzer=text, stored=True),
-        essential=KEYWORD(stored=True, commas=True),
-        spillover=KEYWORD(stored=True, commas=True),
+        essential=KEYWORD(commas=True),
+        spillover=KEYWORD(commas=True),
+        # What ranking needs of every candidate, read by document number without loading the body.
+        light=COLUMN(VarBytesColumn()),
         # Surface words, unstemmed, for spelling suggestions.
         spell=TEXT(analyzer=spell, phrase=False),
         extra=STORED(),
@@ -117,16 +120,13 @@ class IndexMeta:
 
 @dataclass
 class Candidate:
-    url: str
+    docnum: int
     title: str
     kind: str
     muscle: str
     region: str
-    summary: str
-    body: str
     essential: list[str]
     spillover: list[str]
-    extra: dict[str, object]
     text_score: float
 
 
@@ -203,24 +203,21 @@ def _remove_old_generations(root: Path, keep: set[str]) -> None:
 
 
 def _fields(doc: IndexDocument) -> dict[str, object]:
+    profile = " ; ".join(" ; ".join([getattr(doc, name)] * times) for name, times in PROFILE_REPEATS.items())
     spell = " ".join([doc.title, doc.names, doc.symptoms, doc.mimics, doc.aggravated, doc.summary, doc.areas_text, doc.body])
+    light = {"t": doc.title, "k": doc.kind, "m": doc.muscle, "r": doc.region, "e": doc.essential, "s": doc.spillover}
     return {
         "url": doc.url,
-        "kind": doc.kind,
-        "muscle": doc.muscle,
-        "region": doc.region,
         "title": doc.title,
-        "names": doc.names,
-        "symptoms": doc.symptoms,
-        "mimics": doc.mimics,
-        "aggravated": doc.aggravated,
         "summary": doc.summary,
-        "areas_text": doc.areas_text,
+        "profile": profile,
         "body": doc.body,
         "essential": ",".join(doc.essential),
         "spillover": ",".join(doc.spillover),
+        "light": json.dumps(light, separators=(",", ":")).encode(),
         "spell": spell,
-        "extra": doc.extra,
+        "extra": {"kind": doc.kind, "muscle": doc.muscle, "region": doc.region, "essential": doc.essential,
+                  "spillover": doc.spillover, **doc.extra},
     }
 
 
@@ -250,7 +247,7 @@ class SearchIndex:
             warnings.simplefilter("ignore", ResourceWarning)
             try:
                 ix = whoosh_index.open_dir(str(self.root / generation))
-                searcher = ix.searcher(weighting=BM25F(B=0.5, K1=1.2, body_B=0.75))
+                searcher = ix.searcher(weighting=BM25F(B=0.75, K1=1.2, profile_B=0.3))
                 sidecar = json.loads((self.root / generation / "sidecar.json").read_text())
             except Exception as exc:  # whoosh raises a zoo of errors for damaged files
                 failure = type(exc).__name__
@@ -293,10 +290,14 @@ class SearchIndex:
         return self._searcher.doc_frequency("spell", word) > 0
 
     def spelling_candidates(self, word: str, maxdist: int) -> list[tuple[str, int]]:
-        """Surface words within `maxdist` edits, with their document frequency."""
+        """Surface words within `maxdist` edits sharing the first letter, with their document frequency.
+
+        Typos rarely hit the first letter, and fixing it makes the automaton walk a small part of
+        the lexicon instead of all of it.
+        """
         self._refresh()
         reader = self._searcher.reader()
-        return [(w, reader.doc_frequency("spell", w)) for w in reader.terms_within("spell", word, maxdist)]
+        return [(w, reader.doc_frequency("spell", w)) for w in reader.terms_within("spell", word, maxdist, prefix=1)]
 
     def words_with_prefix(self, prefix: str, limit: int) -> list[tuple[str, int]]:
         self._refresh()
@@ -309,51 +310,43 @@ class SearchIndex:
                 break
         return found
 
-    def candidates(
-        self,
-        terms: list[str],
-        areas: list[str],
-        *,
-        limit: int,
-        filter_areas: bool = False,
-        field_weights: dict[str, float] = TEXT_FIELDS,
-    ) -> list[Candidate]:
-        """Documents that match any analysed term in any text field, or any area; scored by BM25F."""
+    def candidates(self, terms: list[str], areas: list[str], *, limit: int, filter_areas: bool = False) -> list[Candidate]:
+        """Documents matching any analysed term or any area, best BM25F first, without their bodies."""
         self._refresh()
-        text_clauses = [
-            wq.Or([wq.Term(name, term, boost=weight) for name, weight in field_weights.items()])
-            for term in dict.fromkeys(terms)
-        ]
-        area_clauses = [wq.Or([wq.Term("essential", a), wq.Term("spillover", a)]) for a in areas]
-        if text_clauses and area_clauses and filter_areas:
-            query: wq.Query = wq.And([wq.Or(text_clauses, scale=0.9), wq.Or(area_clauses)])
-        elif text_clauses:
-            # Area terms add a little to text hits; the caller ranks areas properly.
-            query = wq.Or(text_clauses + [wq.ConstantScoreQuery(c, 0.01) for c in area_clauses], scale=0.9)
-        elif area_clauses:
-            query = wq.Or([wq.ConstantScoreQuery(c, 1.0) for c in area_clauses])
-        else:
-            return []
-        results = self._searcher.search(query, limit=limit)
+        searcher = self._searcher
+        common = max(COMMON_BODY_FLOOR, COMMON_BODY_SHARE * searcher.doc_count())
+        text_clauses: list[wq.Query] = []
+        for term in dict.fromkeys(terms):
+            fields = [wq.Term("profile", term)]
+            if searcher.doc_frequency("body", term) <= common:
+                fields.append(wq.Term("body", term, boost=BODY_WEIGHT))
+            text_clauses.append(wq.Or(fields))
+        area_query = wq.Or([
+            wq.ConstantScoreQuery(wq.Term(zone, a), weight)
+            for a in areas
+            for zone, weight in (("essential", 1.0), ("spillover", 0.35))
+        ])
+        scores: dict[int, float] = {}
+        if text_clauses:
+            text_query: wq.Query = wq.Or(text_clauses)
+            if areas and filter_areas:
+                text_query = wq.And([text_query, area_query])
+            scores.update(searcher.search(text_query, limit=limit).items())
+        if areas and not (text_clauses and filter_areas):
+            # Area referrers the text did not reach still compete; the caller weighs both.
+            for docnum, _ in searcher.search(area_query, limit=limit).items():
+                scores.setdefault(docnum, 0.0)
+        light = searcher.reader().column_reader("light")
         out = []
-        for hit in results:
-            stored = hit.fields()
-            out.append(
-                Candidate(
-                    url=stored["url"],
-                    title=stored["title"],
-                    kind=stored["kind"],
-                    muscle=stored["muscle"],
-                    region=stored.get("region", ""),
-                    summary=stored.get("summary", ""),
-                    body=stored.get("body", ""),
-                    essential=[a for a in stored.get("essential", "").split(",") if a],
-                    spillover=[a for a in stored.get("spillover", "").split(",") if a],
-                    extra=stored.get("extra") or {},
-                    text_score=float(hit.score or 0.0),
-                )
-            )
+        for docnum, score in scores.items():
+            row = json.loads(light[docnum])
+            out.append(Candidate(docnum, row["t"], row["k"], row["m"], row["r"], row["e"], row["s"], float(score or 0.0)))
         return out
+
+    def document(self, docnum: int) -> dict[str, Any]:
+        """The stored fields of one document: url, title, summary, body and extra."""
+        self._refresh()
+        return dict(self._searcher.stored_fields(docnum))
 
     def close(self) -> None:
         if self._searcher is not None:

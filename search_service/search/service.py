@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..content.vocabulary import Vocabulary
-from .engine import IndexUnavailable, SearchIndex
+from .engine import Candidate, SearchIndex
 from .query import AreaPhrases, QueryPlan, normalize, stem, understand
 from .snippets import snippet
 
 MAX_LIMIT = 50
-CANDIDATES = 200
+CANDIDATES = 100
 # How an area match weighs against the best text match (which scores 1.0).
 ESSENTIAL_WEIGHT = 1.0
 SPILLOVER_WEIGHT = 0.35
@@ -98,28 +98,30 @@ class SearchService:
             ranked.append((score, c))
         ranked.sort(key=lambda pair: (-pair[0], pair[1].kind != "pattern", pair[1].title))
         stems = {stem(w) for w in plan.words}
-        results = [
-            {
-                "url": c.url,
-                "title": c.title,
-                "muscle": c.muscle,
-                "muscle_name": c.extra.get("muscle_name", c.muscle),
-                "kind": c.kind,
-                "region": c.region,
-                "section": c.extra.get("section", ""),
-                "score": round(score, 4),
-                "summary": c.summary,
-                "snippet": snippet(f"{c.summary} {c.body}", stems),
-                "pain_areas": {"essential": c.essential, "spillover": c.spillover},
-            }
-            for score, c in ranked[: request.limit]
-        ]
+        results = [self._result(c, score, stems) for score, c in ranked[: request.limit]]
         return {
             "query": request.q,
             "areas": areas,
             "total": len(ranked),
             "suggestion": plan.suggestion,
             "results": results,
+        }
+
+    def _result(self, candidate: Candidate, score: float, stems: set[str]) -> dict[str, Any]:
+        stored = self.index.document(candidate.docnum)
+        extra = stored.get("extra") or {}
+        return {
+            "url": stored["url"],
+            "title": candidate.title,
+            "muscle": candidate.muscle,
+            "muscle_name": extra.get("muscle_name", candidate.muscle),
+            "kind": candidate.kind,
+            "region": candidate.region,
+            "section": extra.get("section", ""),
+            "score": round(score, 4),
+            "summary": stored.get("summary", ""),
+            "snippet": snippet(f"{stored.get('summary', '')} {stored.get('body', '')}", stems),
+            "pain_areas": {"essential": candidate.essential, "spillover": candidate.spillover},
         }
 
     def suggest(self, prefix: str) -> list[str]:
