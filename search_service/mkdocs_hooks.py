@@ -13,8 +13,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from search_service.content.articles import Article
 from search_service.content.atlas import Atlas, prevalence_rank
-from search_service.site_pages import AREAS_DIR, MUSCLES_PAGE, generated_pages
+from search_service.figures.article_figures import THUMBNAIL_DIR, article_figure, thumbnail_svg
+from search_service.site_pages import AREAS_DIR, MAP_PAGE, MUSCLES_PAGE, generated_pages
 
 _atlas: Atlas | None = None
 
@@ -39,7 +41,7 @@ def build_nav(atlas: Atlas) -> list[Any]:
                 sections.append({section.title: [{a.title: a.path.as_posix()} for a in filed]})
         if sections:
             regions.append({region_title: sections})
-    nav: list[Any] = [{"Home": "index.md"}]
+    nav: list[Any] = [{"Home": "index.md"}, {"Where does it hurt?": MAP_PAGE}]
     nav.append({"Trigger Point Pain Patterns": ["patterns/index.md", *regions]})
     nav.append({"Pain Areas": [f"{AREAS_DIR}/index.md"]})
     nav.append({"Muscles A–Z": MUSCLES_PAGE})
@@ -54,8 +56,32 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+# The section whose top shows the referral figure, per kind of article.
+FIGURE_SECTION = {"pattern": "## The referral pattern", "story": "## The real culprit"}
+
+
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     summary = page.meta.get("summary")
     if summary and "description" not in page.meta:
         page.meta["description"] = summary
-    return markdown
+    heading = FIGURE_SECTION.get(str(page.meta.get("kind")))
+    article = _article(page)
+    if heading is None or article is None or heading not in markdown:
+        return markdown
+    figure = article_figure(_atlas, article)
+    return markdown.replace(heading, f"{heading}\n\n{figure}\n", 1)
+
+
+def _article(page: Page) -> Article | None:
+    assert _atlas is not None
+    src = page.file.src_uri
+    return next((a for a in _atlas.articles if a.path.as_posix() == src), None)
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """Standalone thumbnails of every pattern's figure, for the body map's results."""
+    assert _atlas is not None
+    folder = Path(config["site_dir"]) / THUMBNAIL_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for muscle, article in _atlas.patterns.items():
+        (folder / f"{muscle}.svg").write_text(thumbnail_svg(_atlas, article), encoding="utf-8")

@@ -5,15 +5,19 @@ Hand-made lists go stale; these are rebuilt from the articles on every `mkdocs b
 
 from __future__ import annotations
 
+import json
 import posixpath
 
 from markupsafe import escape
 
-from .content.atlas import Atlas
+from .content.atlas import Atlas, prevalence_rank
+from .figures.article_figures import thumbnail_uri
+from .figures.body_figure import render_body_map
 
 AREAS_DIR = "areas"
 MUSCLES_PAGE = "muscles.md"
 RESULTS_PAGE = "results.md"
+MAP_PAGE = "where-does-it-hurt.md"
 GROUP_TITLES = {
     "head-and-neck": "Head and neck",
     "shoulder-and-back": "Shoulder and back",
@@ -38,6 +42,7 @@ def generated_pages(atlas: Atlas) -> dict[str, str]:
         f"{AREAS_DIR}/index.md": areas_index(atlas),
         MUSCLES_PAGE: muscles_a_to_z(atlas),
         RESULTS_PAGE: results_page(atlas),
+        MAP_PAGE: body_map_page(atlas),
     }
     for area_id in atlas.vocabulary.areas:
         pages[area_page_uri(area_id)] = area_page(atlas, area_id)
@@ -147,5 +152,69 @@ hide:
 <p class="atlas-results__status" role="status" aria-live="polite"></p>
 <ol class="atlas-results__list atlas-search__list"></ol>
 <noscript><p>The results list needs JavaScript. Browse the <a href="../areas/">pain areas</a> or <a href="../muscles/">Muscles A–Z</a> instead.</p></noscript>
+</div>
+"""
+
+
+def body_map_page(atlas: Atlas) -> str:
+    """"Where does it hurt?": the clickable body map, a keyboard list of the same areas, and the
+    patterns' data embedded so the page still works where the search service cannot be reached."""
+    vocab = atlas.vocabulary
+    labels = {area_id: area.label for area_id, area in vocab.areas.items()}
+    patterns = [
+        {
+            "muscle": a.muscle,
+            "title": a.title,
+            "url": a.url.lstrip("/"),
+            "summary": a.meta.get("summary", ""),
+            "essential": a.essential,
+            "spillover": a.spillover,
+            "rank": prevalence_rank(a),
+            "words": " ".join([a.title, *(a.meta.get("aliases") or []), *(a.meta.get("symptoms") or []),
+                               *(a.meta.get("mimics") or []), *(a.meta.get("aggravated_by") or [])]).lower(),
+        }
+        for a in sorted(atlas.patterns.values(), key=lambda a: a.title)
+    ]
+    # URLs are relative to the site root, which is one level up from this page's directory URL.
+    data = json.dumps({"root": "../", "labels": labels, "patterns": patterns, "thumbs": thumbnail_uri("{muscle}")},
+                      separators=(",", ":")).replace("</", "<\\/")
+    groups = []
+    for group, title in GROUP_TITLES.items():
+        boxes = "".join(
+            f'<li><label><input type="checkbox" name="area" value="{escape(a.id)}"> {escape(a.label)}</label></li>'
+            for a in vocab.areas.values() if a.group == group
+        )
+        groups.append(f'<fieldset class="atlas-map__group"><legend>{escape(title)}</legend><ul>{boxes}</ul></fieldset>')
+    return f"""---
+title: Where does it hurt?
+hide:
+  - toc
+---
+
+# Where does it hurt?
+
+Click every place that hurts on the figure, or tick them in the list. The muscles that send pain
+there appear below: the main referrers first, then those whose pain sometimes spills over. Add a few
+words about when it hurts to narrow the list.
+
+<div id="atlas-body-map" class="atlas-map" markdown="0">
+<div class="atlas-map__figure">
+{render_body_map(labels)}
+<p class="atlas-map__label" aria-live="polite">Point at or focus an area to see its name.</p>
+</div>
+<form class="atlas-map__form" action="../results/" method="get">
+<label for="atlas-map-words">Describe it (optional)</label>
+<input id="atlas-map-words" name="q" type="search" autocomplete="off" placeholder="e.g. when I drive, after running">
+<button type="reset" class="md-button atlas-map__clear">Clear all</button>
+<details class="atlas-map__list"><summary>Pick areas from a list</summary>
+{"".join(groups)}
+</details>
+</form>
+<section class="atlas-map__results" aria-labelledby="atlas-map-results-heading">
+<h2 id="atlas-map-results-heading">Muscles that may be the culprit</h2>
+<p class="atlas-map__status" role="status" aria-live="polite">Pick an area to begin.</p>
+<ol class="atlas-map__list-results"></ol>
+</section>
+<script type="application/json" id="atlas-map-data">{data}</script>
 </div>
 """
