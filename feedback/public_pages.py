@@ -52,7 +52,10 @@ async def submit_form(request: Request) -> Response:
     try:
         item_id = await run_in_threadpool(component.intake.receive, values, component.client_hash(request))
     except AtlasError as exc:
+        page_url = values.get("page_url")
         context = {
+            # Only a page of this site becomes a link; what the reader sent could be anything.
+            "back_url": page_url if isinstance(page_url, str) and component.pages.path_problem(page_url) is None else None,
             "error": exc,
             "values": {name: values.get(name, "") for name in SUBMISSION_FIELDS},
             # A fresh token: a reader without JavaScript who corrects the form now has one.

@@ -183,15 +183,18 @@ class SQLiteStore:
 
     def backup(self, target: Path) -> None:
         """Copy the live database with sqlite3's online backup API; writers carry on meanwhile."""
-        source = self._connect()
         try:
-            dest = sqlite3.connect(target)
+            source = self._connect()
             try:
-                source.backup(dest)
+                dest = sqlite3.connect(target)
+                try:
+                    source.backup(dest)
+                finally:
+                    dest.close()
             finally:
-                dest.close()
-        finally:
-            source.close()
+                source.close()
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(str(exc)) from exc
 
     def close(self) -> None:
         """Nothing stays open between operations."""

@@ -142,7 +142,7 @@ hide:
 <div id="atlas-results-page" class="atlas-results">
 <form class="atlas-results__form" action="./" method="get" role="search">
 <label for="atlas-results-q">Where or when does it hurt?</label>
-<input id="atlas-results-q" name="q" type="search" autocomplete="off" placeholder="e.g. pain behind my knee when I sit">
+<input id="atlas-results-q" name="words" type="search" autocomplete="off" placeholder="e.g. pain behind my knee when I sit">
 <label for="atlas-results-kind">Kind</label>
 <select id="atlas-results-kind" name="kind"><option value="">All articles</option><option value="pattern">Muscle patterns</option><option value="story">Symptom stories</option></select>
 <label for="atlas-results-region">Region</label>
@@ -204,7 +204,7 @@ words about when it hurts to narrow the list.
 </div>
 <form class="atlas-map__form" action="../results/" method="get">
 <label for="atlas-map-words">Describe it (optional)</label>
-<input id="atlas-map-words" name="q" type="search" autocomplete="off" placeholder="e.g. when I drive, after running">
+<input id="atlas-map-words" name="words" type="search" autocomplete="off" placeholder="e.g. when I drive, after running">
 <button type="reset" class="md-button atlas-map__clear">Clear all</button>
 <details class="atlas-map__list"><summary>Pick areas from a list</summary>
 {"".join(groups)}

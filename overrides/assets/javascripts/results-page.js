@@ -1,5 +1,6 @@
-/* The full results page (/results/?q=…&kind=…&region=…): the service's answer with filters by region
- * and kind. Without the service it hands the query to Material's static search. */
+/* The full results page (/results/?words=…&kind=…&region=…): the service's answer with filters by region
+ * and kind. Without the service it hands the query to Material's static search. The parameter is
+ * "words", not "q": Material opens its own search dialog on any page whose URL carries ?q=. */
 (function () {
   "use strict";
 
@@ -21,10 +22,10 @@
     var list = root.querySelector(".atlas-results__list");
     var status = root.querySelector(".atlas-results__status");
     var params = new URLSearchParams(window.location.search);
-    ["q", "kind", "region"].forEach(function (name) {
+    ["words", "kind", "region"].forEach(function (name) {
       if (params.get(name) !== null) form.elements[name].value = params.get(name);
     });
-    var query = (params.get("q") || "").trim();
+    var query = (params.get("words") || "").trim();
     if (!query) { status.textContent = "Type where or when it hurts, then press Search."; return; }
     var url = "/api/search?limit=50&q=" + encodeURIComponent(query);
     if (params.get("kind")) url += "&kind=" + encodeURIComponent(params.get("kind"));

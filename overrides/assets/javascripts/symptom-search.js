@@ -122,7 +122,7 @@
     panel.appendChild(list);
     var more = document.createElement("a");
     more.className = "atlas-search__more";
-    more.href = "/results/?q=" + encodeURIComponent(query);
+    more.href = "/results/?words=" + encodeURIComponent(query);
     more.textContent = "All results, with filters";
     panel.appendChild(more);
     panel.hidden = false;
@@ -165,7 +165,7 @@
       event.preventDefault();
       event.stopPropagation();
       var target = current >= 0 ? items[current].querySelector("a").getAttribute("href")
-        : "/results/?q=" + encodeURIComponent(input.value.trim());
+        : "/results/?words=" + encodeURIComponent(input.value.trim());
       window.location.assign(target);
     }
   }
