@@ -13,7 +13,10 @@ from starlette.staticfiles import StaticFiles
 
 from feedback.component import FeedbackComponent
 
+from starlette.middleware import Middleware
+
 from . import search_routes
+from .metrics import AccessLogMiddleware, metrics
 from .content.vocabulary import load_vocabulary
 from .errors import AtlasError, atlas_error_handler
 from .search.engine import IndexUnavailable, SearchIndex
@@ -50,13 +53,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
         *search_routes.routes,
         *feedback.routes,
         Mount("/", app=StaticFiles(directory=settings.site_dir, html=True, check_dir=False), name="site"),
     ]
     app = Starlette(
         routes=routes,
-        middleware=feedback.middleware,
+        middleware=[Middleware(AccessLogMiddleware), *feedback.middleware],
         lifespan=lifespan,
         exception_handlers={AtlasError: atlas_error_handler},
     )

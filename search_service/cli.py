@@ -43,8 +43,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from .logs import logging_config
+
     settings = _settings(args)
     prepare(settings)
+    _share_metrics_between_workers(settings)
     print(f"Serving Trigger Atlas at http://{args.host}:{args.port}/", flush=True)
     uvicorn.run(
         "search_service.app:app_from_env",
@@ -54,9 +57,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         proxy_headers=False,
         timeout_graceful_shutdown=10,
-        log_level="info",
+        log_config=logging_config(),
     )
     return 0
+
+
+def _share_metrics_between_workers(settings: Settings) -> None:
+    """Point prometheus_client at a fresh folder in the data dir, so /metrics counts every worker.
+
+    It picks its value store when first imported, so this runs before the app is imported here or
+    in a worker; stale files from an earlier run would count processes long gone.
+    """
+    folder = settings.data_dir / "metrics"
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

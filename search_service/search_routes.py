@@ -7,6 +7,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from .errors import BadRequest, Unavailable
+from .metrics import SEARCHES, ZERO_RESULT_SEARCHES
 from .search.engine import IndexUnavailable
 from .search.service import SearchInputError, SearchRequest, SearchService
 
@@ -40,6 +41,10 @@ async def search(request: Request) -> JSONResponse:
         raise BadRequest(str(exc), {exc.field: str(exc)}) from None
     except IndexUnavailable as exc:
         raise Unavailable(f"Search is unavailable for a moment: {exc}.", headers={"Retry-After": "5"}) from None
+    SEARCHES.labels("words and areas" if search_request.q.strip() and search_request.areas
+                    else "areas" if search_request.areas else "words").inc()
+    if answer["total"] == 0:
+        ZERO_RESULT_SEARCHES.inc()
     return JSONResponse(answer)
 
 

@@ -125,9 +125,19 @@ def build_app(component: FeedbackComponent) -> Starlette:
     return app
 
 
+@contextlib.contextmanager
+def closing(component: FeedbackComponent) -> Iterator[FeedbackComponent]:
+    """A component whose store is closed afterwards, even when a test reads from it after the app stopped."""
+    try:
+        yield component
+    finally:
+        component.store.close()
+
+
 @pytest.fixture
-def component(settings: Settings, clock: FakeClock) -> FeedbackComponent:
-    return FeedbackComponent(settings, clock=clock)
+def component(settings: Settings, clock: FakeClock) -> Iterator[FeedbackComponent]:
+    with closing(FeedbackComponent(settings, clock=clock)) as created:
+        yield created
 
 
 @pytest.fixture

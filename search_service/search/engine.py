@@ -33,7 +33,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.scoring import BM25F
 
 # Bump when the schema or the analysis changes: a stored index of another version is rebuilt.
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 
 # Words that carry no meaning in a symptom query. Pain words are kept: "ache" or "cramp" discriminate.
 STOP_WORDS = frozenset(
@@ -204,7 +204,9 @@ def _remove_old_generations(root: Path, keep: set[str]) -> None:
 
 def _fields(doc: IndexDocument) -> dict[str, object]:
     profile = " ; ".join(" ; ".join([getattr(doc, name)] * times) for name, times in PROFILE_REPEATS.items())
-    spell = " ".join([doc.title, doc.names, doc.symptoms, doc.mimics, doc.aggravated, doc.summary, doc.areas_text, doc.body])
+    # The spelling lexicon holds the atlas's own vocabulary (names, areas, conditions, symptoms), not
+    # every body word: corrections should land on words that matter, and it halves the indexing work.
+    spell = " ".join([doc.title, doc.names, doc.symptoms, doc.mimics, doc.aggravated, doc.summary, doc.areas_text])
     light = {"t": doc.title, "k": doc.kind, "m": doc.muscle, "r": doc.region, "e": doc.essential, "s": doc.spillover}
     return {
         "url": doc.url,

@@ -9,7 +9,7 @@ from typing import Iterable
 from ..content.atlas import Atlas
 from ..settings import Settings
 from .documents import atlas_documents, content_fingerprint
-from .engine import SCHEMA_VERSION, IndexDocument, IndexMeta, build, read_meta
+from .engine import SCHEMA_VERSION, IndexDocument, IndexMeta, IndexUnavailable, SearchIndex, build, read_meta
 
 _CODE_DIR = Path(__file__).parent
 
@@ -19,10 +19,20 @@ def index_fingerprint(settings: Settings) -> str:
 
 
 def index_is_stale(settings: Settings, fingerprint: str | None = None) -> bool:
+    """Missing, of another schema, built from other content, or unreadable (damaged files)."""
     meta = read_meta(settings.index_dir)
     if meta is None or meta.schema_version != SCHEMA_VERSION:
         return True
-    return meta.fingerprint != (fingerprint or index_fingerprint(settings))
+    if meta.fingerprint != (fingerprint or index_fingerprint(settings)):
+        return True
+    index = SearchIndex(settings.index_dir)
+    try:
+        index.meta
+    except IndexUnavailable:
+        return True
+    finally:
+        index.close()
+    return False
 
 
 def suggestion_phrases(atlas: Atlas) -> list[str]:
