@@ -17,6 +17,7 @@ from starlette.middleware import Middleware
 
 from . import search_routes
 from .metrics import AccessLogMiddleware, metrics
+from .openapi import openapi
 from .content.vocabulary import load_vocabulary
 from .errors import AtlasError, atlas_error_handler
 from .search.engine import IndexUnavailable, SearchIndex
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
+        Route("/openapi.json", openapi, methods=["GET"]),
         *search_routes.routes,
         *feedback.routes,
         Mount("/", app=StaticFiles(directory=settings.site_dir, html=True, check_dir=False), name="site"),
