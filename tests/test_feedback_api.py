@@ -260,6 +260,15 @@ def test_an_unreachable_database_answers_503(tmp_path: Path) -> None:
         assert component.healthy() is False
 
 
+def test_health_is_refreshed_in_the_background(client, component, monkeypatch) -> None:  # noqa: F811
+    assert component.healthy() is True
+    monkeypatch.setattr(component.store, "ping", lambda: False)
+    component._health = (0.0, True)  # stale: the next call answers at once and checks behind the scenes
+    assert component.healthy() is True
+    component._background.submit(lambda: None).result(timeout=10)
+    assert component.healthy() is False
+
+
 def test_security_headers_on_the_api(client) -> None:  # noqa: F811
     response = post(client, submission())
     assert response.headers["x-content-type-options"] == "nosniff"

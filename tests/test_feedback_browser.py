@@ -1,15 +1,16 @@
 """The form in a real Chromium against the real app: JSON sending, field errors, the typo reporter, Material's
-instant loading, and the plain form with JavaScript off."""
+instant loading, and the plain form with JavaScript off.
+
+Chromium comes from tests/conftest.py's `browser` and `page` fixtures (Debian's chromium through Playwright).
+"""
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
@@ -18,14 +19,11 @@ from feedback_fixtures import ARTICLE, PROJECT_DIR, SECRET, stored_items
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 OTHER_ARTICLE = "/patterns/hip-and-buttock/gluteus-minimus/"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
-    if CHROMIUM is None:
-        pytest.skip("no Chromium on this machine")
     uvicorn = pytest.importorskip("uvicorn")
     from search_service.app import create_app
     from search_service.settings import Settings
@@ -64,25 +62,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]
     finally:
         uv.should_exit = True
         thread.join(15)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if CHROMIUM is None:
-        pytest.skip("no Chromium on this machine")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context()
-    opened = context.new_page()
-    yield opened
-    context.close()
 
 
 def open_article(page: Any, base: str, path: str = ARTICLE) -> None:

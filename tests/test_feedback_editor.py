@@ -32,7 +32,6 @@ from feedback_fixtures import (  # noqa: F401  (fixtures)
     make_settings,
     parse_html,
     settings,
-    sign_in,
     squash,
     submission,
 )
@@ -242,6 +241,27 @@ def test_patch_refuses_bad_changes(client, component, api_token, body, status, f
     assert response.status_code == status, response.text
     assert field in response.json()["fields"]
     assert component.triage.get(item_id)["status"] == "new"
+
+
+@pytest.mark.parametrize(
+    "path, status",
+    [
+        ("/api/editor/feedback/%00", 404),
+        ("/api/editor/feedback/AAAA-0000%00", 404),
+        ("/api/editor/feedback/x'%3B--", 404),
+        ("/api/editor/feedback?q=a%00b", 400),
+        ("/api/editor/feedback?page_url=%00", 400),
+    ],
+)
+def test_odd_ids_and_filters_are_answered_without_the_database(client, api_token, path: str, status: int) -> None:  # noqa: F811
+    """PostgreSQL refuses NUL in text; such input must be a 4xx, never a 503 from the driver."""
+    response = client.get(path, headers=bearer(api_token))
+    assert response.status_code == status and response.json()["error"]
+
+
+def test_queue_filters_ignore_nul(client, csrf) -> None:  # noqa: F811
+    assert client.get("/editor/?q=%00&page=%00").status_code == 200
+    assert client.get("/editor/items/%00").status_code == 404
 
 
 def test_patch_of_an_unknown_item_is_404(client, api_token) -> None:  # noqa: F811
