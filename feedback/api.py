@@ -1,6 +1,6 @@
 """The JSON routes: the readers' form token and submission, and the editors' API. Views only translate HTTP.
 
-The docstrings after '---' are OpenAPI fragments, read by Starlette's SchemaGenerator for /openapi.json.
+Their OpenAPI description is search_service/openapi.py, served at /openapi.json.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from starlette.routing import Route
 from search_service.errors import PayloadTooLarge
 
 from .auth import CSRF_HEADER, require_csrf, require_editor
-from .http import MAX_BODY, feedback, limited_route, read_json
+from .web import MAX_BODY, feedback, limited_route, read_json
 from .validation import clean_change, clean_item_query
 
 
@@ -23,13 +23,7 @@ def _too_large(request: Request) -> Response:
 
 
 async def form_token(request: Request) -> JSONResponse:
-    """A signed, time-stamped token for the next submission.
-    ---
-    summary: Get a form token
-    responses:
-      200:
-        description: '{"token": "...", "min_seconds": N}'
-    """
+    """A signed, time-stamped token for the next submission."""
     tokens = feedback(request).form_tokens
     return JSONResponse(
         {"token": tokens.issue(), "min_seconds": int(tokens.min_seconds)},
@@ -38,28 +32,7 @@ async def form_token(request: Request) -> JSONResponse:
 
 
 async def submit(request: Request) -> JSONResponse:
-    """A reader's question, comment or typo report.
-    ---
-    summary: Send feedback
-    requestBody:
-      content:
-        application/json: {}
-    responses:
-      201:
-        description: '{"id": "...", "status": "new"}'
-      400:
-        description: not a JSON object, or unknown fields
-      413:
-        description: body over 16 KiB
-      415:
-        description: not JSON
-      422:
-        description: a field is invalid; "fields" names each
-      429:
-        description: too many submissions from one client (Retry-After)
-      503:
-        description: the database is unavailable; nothing was stored
-    """
+    """A reader's question, comment or typo report."""
     component = feedback(request)
     data = await read_json(request)
     item_id = await run_in_threadpool(component.intake.receive, data, component.client_hash(request))
@@ -68,21 +41,7 @@ async def submit(request: Request) -> JSONResponse:
 
 
 async def list_items(request: Request) -> JSONResponse:
-    """The review queue, newest first.
-    ---
-    summary: List feedback items (editors)
-    parameters:
-      - {name: status, in: query, schema: {type: string}}
-      - {name: kind, in: query, schema: {type: string}}
-      - {name: page_url, in: query, schema: {type: string}}
-      - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 500, default: 50}}
-      - {name: offset, in: query, schema: {type: integer, minimum: 0, default: 0}}
-    responses:
-      200:
-        description: '{"items": [...], "total": N}'
-      401:
-        description: no editor session or token
-    """
+    """The review queue, newest first."""
     component = feedback(request)
     await require_editor(request, component.auth)
     query = clean_item_query(request.query_params)
@@ -91,17 +50,7 @@ async def list_items(request: Request) -> JSONResponse:
 
 
 async def get_item(request: Request) -> JSONResponse:
-    """One item with its notes.
-    ---
-    summary: Get a feedback item (editors)
-    responses:
-      200:
-        description: the item
-      401:
-        description: no editor session or token
-      404:
-        description: no such item
-    """
+    """One item with its notes."""
     component = feedback(request)
     await require_editor(request, component.auth)
     item = await run_in_threadpool(component.triage.get, request.path_params["item_id"])
@@ -109,24 +58,7 @@ async def get_item(request: Request) -> JSONResponse:
 
 
 async def patch_item(request: Request) -> JSONResponse:
-    """Change an item's status, add a note, link a duplicate or assign an editor.
-    ---
-    summary: Update a feedback item (editors)
-    requestBody:
-      content:
-        application/json: {}
-    responses:
-      200:
-        description: the item
-      401:
-        description: no editor session or token
-      403:
-        description: a cookie session without its X-CSRF-Token header
-      404:
-        description: no such item
-      422:
-        description: a field is invalid
-    """
+    """Change an item's status, add a note, link a duplicate or assign an editor."""
     component = feedback(request)
     editor = await require_editor(request, component.auth)
     require_csrf(editor, component.auth, request.headers.get(CSRF_HEADER))

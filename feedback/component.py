@@ -46,9 +46,11 @@ class FeedbackComponent:
         self.intake = Intake(self.store, self.pages, self.form_tokens, SubmissionRateLimiter(self.settings.feedback_rate), clock)
         self.triage = Triage(self.store, clock)
         self.auth = EditorAuth(self.store, secret, clock)
-        # Zero-result searches are recorded off the event loop, one at a time, without holding up the search answer.
-        self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feedback-search-log")
+        # Work that must hold up neither the event loop nor a search answer (logging zero-result searches,
+        # refreshing the health check) runs here, one task at a time.
+        self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feedback-background")
         self._health: tuple[float, bool] = (0.0, False)
+        self._health_pending = False
         self._health_lock = threading.Lock()
 
         self.routes: list[BaseRoute] = [
@@ -66,18 +68,30 @@ class FeedbackComponent:
             self.triage.prune_search_log()
         except StoreUnavailable as exc:
             log.error("feedback database unavailable at start-up (%s); answering 503 until it is back", exc.detail)
+        self._health = (time.monotonic(), self.store.ping())
 
     def shutdown(self) -> None:
         self._background.shutdown(wait=True)
         self.store.close()
 
     def healthy(self) -> bool:
+        """The last known state of the database. /healthz calls this on the event loop, so a stale answer is
+        refreshed in the background instead of waiting here for a database that may not answer."""
         with self._health_lock:
             checked_at, ok = self._health
-            if time.monotonic() - checked_at > HEALTH_TTL_SECONDS:
-                ok = self.store.ping()
-                self._health = (time.monotonic(), ok)
+            if time.monotonic() - checked_at > HEALTH_TTL_SECONDS and not self._health_pending:
+                self._health_pending = True
+                try:
+                    self._background.submit(self._check_health)
+                except RuntimeError:  # shutting down
+                    self._health_pending = False
             return ok
+
+    def _check_health(self) -> None:
+        ok = self.store.ping()
+        with self._health_lock:
+            self._health = (time.monotonic(), ok)
+            self._health_pending = False
 
     def record_zero_result(self, query: str) -> None:
         """Remember a search that found nothing (text and time only)."""

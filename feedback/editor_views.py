@@ -18,7 +18,7 @@ from search_service.errors import AtlasError, BadRequest, PayloadTooLarge
 
 from .auth import CSRF_FIELD, Editor, authenticate, clear_session_cookie, require_csrf, set_session_cookie
 from .export import FORMATS, MEDIA_TYPES, export
-from .http import MAX_BODY, feedback, limited_route
+from .web import MAX_BODY, feedback, limited_route
 from .item_repository import SORTS
 from .model import KINDS, OPEN_STATES, STATES, UNSET, Change, ItemQuery
 from .templating import render, render_error
@@ -98,8 +98,10 @@ async def logout(request: Request, editor: Editor) -> Response:
     return response
 
 
-def _queue_query(params: Any) -> tuple[ItemQuery, dict[str, str]]:
+def _queue_query(raw: Any) -> tuple[ItemQuery, dict[str, str]]:
     """The queue's filters; it opens on the unhandled items (status new)."""
+    # PostgreSQL refuses NUL in text, and no filter needs one.
+    params = {key: value.replace("\x00", "") for key, value in raw.items()}
     status = params.get("status", "new")
     statuses: tuple[str, ...] = {"all": (), "open": OPEN_STATES}.get(status, (status,) if status in STATES else ("new",))
     kind = params.get("kind") if params.get("kind") in KINDS else None

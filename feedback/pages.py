@@ -55,7 +55,7 @@ class SitePages:
         if stem.endswith(".html"):
             candidates.insert(0, self.docs_dir / f"{stem[: -len('.html')]}.md")
         for candidate in candidates:
-            if candidate.is_file() and _inside(candidate, self.docs_dir):
+            if _is_file(candidate) and _inside(candidate, self.docs_dir):
                 return candidate
         return None
 
@@ -64,7 +64,7 @@ class SitePages:
         stem = path.strip("/")
         target = self.site_dir / stem
         candidate = target if stem.endswith(".html") else target / "index.html"
-        return candidate.is_file() and _inside(candidate, self.site_dir)
+        return _is_file(candidate) and _inside(candidate, self.site_dir)
 
     def locate(self, page_url: str, selected: str | None, before: str | None = None, after: str | None = None) -> SourceLocation | None:
         """Where the source of a page is and, for a selection, the line the selected text stands on."""
@@ -90,6 +90,14 @@ def _clean_path(path: str) -> str | None:
     if "\\" in decoded or "\x00" in decoded or any(part == ".." for part in PurePosixPath(decoded).parts):
         return None
     return decoded
+
+
+def _is_file(path: Path) -> bool:
+    # A reader's URL can make a name the file system refuses outright (too long, say); that is "no such page".
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from search_service.errors import AtlasError, BadRequest, NotFound, PayloadTooLarge
 
-from .http import MAX_BODY, feedback, limited_route
+from .web import MAX_BODY, feedback, limited_route
 from .model import OPTIONAL_FIELDS, SUBMISSION_FIELDS
 from .templating import render, render_error
 from .validation import ITEM_ID

@@ -142,7 +142,10 @@ class SQLiteStore:
             conn.execute("COMMIT")
         except BaseException as exc:
             if conn.in_transaction:
-                conn.execute("ROLLBACK")
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # closing the connection below rolls back as well
             if isinstance(exc, sqlite3.IntegrityError):
                 raise Conflict(str(exc)) from exc
             if isinstance(exc, sqlite3.Error):
@@ -237,17 +240,18 @@ class PostgresStore:
         try:
             with conn.transaction(), conn.cursor() as cursor:
                 yield Tx(cursor, self.dialect)
-        except BaseException as exc:
+        except psycopg.errors.IntegrityError as exc:
+            raise Conflict(str(exc)) from exc
+        except psycopg.Error as exc:
             # A connection that failed mid-way may be unusable; a fresh one is cheap next time.
             conn.close()
-            if isinstance(exc, psycopg.errors.IntegrityError):
-                raise Conflict(str(exc)) from exc
-            if isinstance(exc, psycopg.Error):
-                log.error("PostgreSQL error: %s", exc)
-                raise StoreUnavailable(str(exc)) from exc
-            raise
-        else:
-            self._checkin(conn)
+            log.error("PostgreSQL error: %s", exc)
+            raise StoreUnavailable(str(exc)) from exc
+        finally:
+            # After our own errors (not found, invalid) the transaction rolled back and the connection is reusable;
+            # _checkin keeps only a connection that is open and idle.
+            if not conn.closed:
+                self._checkin(conn)
 
     def read(self) -> contextlib.AbstractContextManager[Tx]:
         return self._transaction()

@@ -23,10 +23,10 @@ def from_text(text: str) -> datetime:
 
 
 def age(moment: datetime, now: datetime) -> str:
-    """A reader-friendly age: 'just now', '5 minutes', '3 days'."""
+    """A person's idea of an age: 'just now', '5 minutes ago', '3 days ago'."""
     seconds = max(0, int((now - moment).total_seconds()))
     for unit, size in (("year", 365 * 86400), ("month", 30 * 86400), ("week", 7 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60)):
         if seconds >= size:
             n = seconds // size
-            return f"{n} {unit}{'' if n == 1 else 's'}"
+            return f"{n} {unit}{'' if n == 1 else 's'} ago"
     return "just now"

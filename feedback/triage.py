@@ -14,6 +14,7 @@ from .item_repository import ItemRepository, to_item
 from .model import OPEN_STATES, UNSET, Change, Item, ItemQuery
 from .store import Row, Store, Tx
 from .timeutil import Clock, to_text
+from .validation import ITEM_ID
 
 ZERO_RESULT_WINDOW = timedelta(days=90)
 ZERO_RESULT_RETENTION = timedelta(days=365)
@@ -56,7 +57,7 @@ class Triage:
     def change(self, item_id: str, change: Change, actor: str) -> Item:
         with self.store.write() as tx:
             items = ItemRepository(tx)
-            _apply(tx, items, item_id.strip().upper(), change, actor, self._now())
+            _apply(tx, items, item_id, change, actor, self._now())
             return _load(items, item_id)
 
     def bulk(self, item_ids: list[str], change: Change, actor: str) -> int:
@@ -102,14 +103,23 @@ class Triage:
             SearchLogRepository(tx).prune(to_text(self.clock() - ZERO_RESULT_RETENTION))
 
 
+def _reference(item_id: str) -> str:
+    """An item id as stored; anything not shaped like one is simply not found (and never reaches the database)."""
+    reference = item_id.strip().upper()
+    if not ITEM_ID.match(reference):
+        raise NotFound(f"There is no feedback item {item_id[:40]!r}.")
+    return reference
+
+
 def _load(items: ItemRepository, item_id: str) -> Item:
-    row = items.get(item_id.strip().upper())
+    row = items.get(_reference(item_id))
     if row is None:
         raise NotFound(f"There is no feedback item {item_id!r}.")
     return to_item(row, items.notes([row["id"]])[row["id"]])
 
 
 def _apply(tx: Tx, items: ItemRepository, item_id: str, change: Change, actor: str, now: str) -> None:
+    item_id = _reference(item_id)
     row = items.get(item_id, for_update=True)
     if row is None:
         raise NotFound(f"There is no feedback item {item_id!r}.")

@@ -160,6 +160,9 @@ def clean_item_query(params: Mapping[str, str]) -> ItemQuery:
     kind = params.get("kind") or None
     if kind is not None and kind not in KINDS:
         problems["kind"] = f"must be one of {', '.join(KINDS)}"
+    for field in ("page_url", "q"):
+        if field in params and (problem := _text_problem(params[field])) is not None:
+            problems[field] = problem
     limit = _whole(params.get("limit"), DEFAULT_LIMIT, 1, MAX_LIMIT, "limit", problems)
     offset = _whole(params.get("offset"), 0, 0, None, "offset", problems)
     if problems:
