@@ -9,7 +9,6 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 
 from feedback.component import FeedbackComponent
 
@@ -23,6 +22,7 @@ from .errors import AtlasError, atlas_error_handler
 from .search.engine import IndexUnavailable, SearchIndex
 from .search.service import SearchService
 from .settings import Settings
+from .site_files import site_app, sitemap_endpoint
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -58,7 +58,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/openapi.json", openapi, methods=["GET"]),
         *search_routes.routes,
         *feedback.routes,
-        Mount("/", app=StaticFiles(directory=settings.site_dir, html=True, check_dir=False), name="site"),
+        Route("/sitemap.xml", sitemap_endpoint(settings.site_dir), methods=["GET"]),
+        Mount("/", app=site_app(settings.site_dir), name="site"),
     ]
     app = Starlette(
         routes=routes,

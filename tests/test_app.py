@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Callable
+from xml.etree import ElementTree
 
 from bs4 import BeautifulSoup
 from starlette.testclient import TestClient
@@ -35,3 +36,11 @@ def test_unknown_path_gets_the_site_404_page(make_client: Callable[..., TestClie
     assert response.status_code == 404
     assert "text/html" in response.headers["content-type"]
     assert BeautifulSoup(response.text, "html.parser").find(class_="md-content") is not None
+
+
+def test_sitemap_names_the_origin_it_is_served_on(make_client: Callable[..., TestClient]) -> None:
+    response = make_client().get("/sitemap.xml", headers={"host": "atlas.example.org:9001"})
+    assert response.status_code == 200 and "xml" in response.headers["content-type"]
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [loc.text for loc in ElementTree.fromstring(response.content).findall("s:url/s:loc", namespace)]
+    assert locs and all(loc.startswith("http://atlas.example.org:9001/") for loc in locs)

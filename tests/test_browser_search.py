@@ -32,8 +32,10 @@ def test_typing_leads_to_the_culprit_and_keyboard_opens_it(live_server: Any, pag
 
 def test_search_box_survives_instant_navigation(live_server: Any, page: Any) -> None:
     page.goto(f"{live_server.url}/")
+    page.evaluate("window.__atlasMarker = 1")
     page.locator(".md-tabs a", has_text="Muscles A–Z").click()
     page.wait_for_url("**/muscles/")
+    assert page.evaluate("window.__atlasMarker") == 1, "the tab was not opened by instant loading"
     open_search(page, "infraspinatis")
     panel = page.locator("#atlas-search-panel")
     panel.locator(".atlas-search__item").first.wait_for()

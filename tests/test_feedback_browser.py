@@ -6,16 +6,14 @@ Chromium comes from tests/conftest.py's `browser` and `page` fixtures (Debian's 
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import threading
+import shutil
 import time
 from typing import Any, Iterator
 
 import pytest
 
-from feedback_fixtures import ARTICLE, PROJECT_DIR, SECRET, stored_items
+from tests.conftest import LiveServer
+from tests.feedback_fixtures import ARTICLE, PROJECT_DIR, SECRET, stored_items
 
 pytestmark = pytest.mark.browser
 
@@ -23,45 +21,27 @@ OTHER_ARTICLE = "/patterns/hip-and-buttock/gluteus-minimus/"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
-    uvicorn = pytest.importorskip("uvicorn")
-    from search_service.app import create_app
+def server(built_settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
+    """A real `trigger-atlas serve`, and a FeedbackComponent on its data dir to read what it stored."""
+    from feedback.component import FeedbackComponent
     from search_service.settings import Settings
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    project = tmp_path_factory.mktemp("project")
-    (project / "docs").symlink_to(PROJECT_DIR / "docs")
-    # Material's instant loading only takes over links on the origin of site_url, so the site is built for this port.
-    (project / "mkdocs.yml").write_text(
-        f"INHERIT: {PROJECT_DIR / 'mkdocs.yml'}\n"
-        f"site_url: http://127.0.0.1:{port}/\n"
-        f"docs_dir: {PROJECT_DIR / 'docs'}\n"
-        f"theme:\n  custom_dir: {PROJECT_DIR / 'overrides'}\n"
-        f"hooks:\n  - {PROJECT_DIR / 'search_service' / 'mkdocs_hooks.py'}\n"
-    )
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(project / "mkdocs.yml"), "-d", str(project / "site")],
-        cwd=PROJECT_DIR, check=True, capture_output=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
-    )
-    settings = Settings.from_env({}, project_dir=project, data_dir=project / "var", secret_key=SECRET, feedback_rate="1000/minute")
-    app = create_app(settings)
-    component = app.state.feedback
-    # A person takes longer than this to write; the test waits it out rather than faking the clock.
-    component.form_tokens.min_seconds = 1
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="on"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
+    data_dir = tmp_path_factory.mktemp("feedback-browser") / "data"
+    shutil.copytree(built_settings.index_dir, data_dir / "index")
+    live = LiveServer(data_dir, env={"ATLAS_SECRET_KEY": SECRET, "ATLAS_FEEDBACK_RATE": "1000/minute"})
+    component = FeedbackComponent(Settings.from_env({}, project_dir=PROJECT_DIR, data_dir=data_dir, secret_key=SECRET))
     try:
-        yield f"http://127.0.0.1:{port}", component
+        live.wait_ready()
+        component.startup()
+        yield live.url, component
     finally:
-        uv.should_exit = True
-        thread.join(15)
+        component.shutdown()
+        live.stop()
+
+
+def wait_out_the_form_token(component: Any) -> None:
+    """A person takes longer than the token's minimum to write; the test waits it out."""
+    time.sleep(component.form_tokens.min_seconds + 0.2)
 
 
 def open_article(page: Any, base: str, path: str = ARTICLE) -> None:
@@ -82,7 +62,7 @@ def test_js_form_sends_json_and_shows_the_reference(server, page) -> None:
     page.fill("#atlas-qct-message", "Does this cause pain when cycling?")
     page.fill("#atlas-qct-email", "reader@example.org")
     assert page.is_hidden("#atlas-qct-typo")
-    time.sleep(1.1)
+    wait_out_the_form_token(component)
     page.click("#question-comment-typo button[type=submit]")
     status = page.locator("#atlas-qct-status")
     status.filter(has_text="Thank you").wait_for()
@@ -150,7 +130,7 @@ def test_typo_report_from_a_selection(server, page, how: str) -> None:
     assert after_text.startswith(" of hamstring pain") and len(after_text) == 60
     assert typo_button.is_hidden()
     page.fill("#atlas-qct-suggested-fix", "real source")
-    time.sleep(1.1)
+    wait_out_the_form_token(component)
     page.click("#question-comment-typo button[type=submit]")
     page.locator("#atlas-qct-status").filter(has_text="Thank you").wait_for()
     [item] = new_items(component, before)
@@ -188,7 +168,7 @@ def test_instant_loading_binds_the_next_page_once(server, page) -> None:
     assert page.evaluate("window.__atlasLoads") == 1
     assert page.input_value("input[name=page_url]") == OTHER_ARTICLE
     page.fill("#atlas-qct-message", "Sent once from the second page.")
-    time.sleep(1.1)
+    wait_out_the_form_token(component)
     page.click("#question-comment-typo button[type=submit]")
     page.locator("#atlas-qct-status").filter(has_text="Thank you").wait_for()
     page.wait_for_timeout(300)
@@ -219,3 +199,58 @@ def test_with_javascript_off_the_form_lands_on_the_thank_you_page(server, browse
         page.wait_for_url(f"**{ARTICLE}")
     finally:
         context.close()
+
+
+def test_reader_reports_a_typo_and_an_editor_resolves_it(server, browser) -> None:
+    """End to end: select a word, Ctrl+Enter, send; sign in as an editor, find it with its context and
+    source line, resolve it."""
+    import os
+    import subprocess
+    import sys
+
+    base, component = server
+    env = {**os.environ, "ATLAS_DATA_DIR": str(component.settings.data_dir), "ATLAS_SECRET_KEY": SECRET}
+    subprocess.run([sys.executable, "-m", "search_service.cli", "editor", "add", "morgan"],
+                   input="a sturdy editor password\n", text=True, env=env, cwd=PROJECT_DIR, check=True, capture_output=True)
+
+    reader = browser.new_context()
+    page = reader.new_page()
+    open_article(page, base)
+    assert page.evaluate(SELECT_JS, "hamstrings")
+    page.locator(".atlas-qct__typo-button").wait_for(state="visible")
+    page.keyboard.press("Control+Enter")
+    page.fill("#atlas-qct-suggested-fix", "hamstring muscles")
+    page.fill("#atlas-qct-message", "Is this the right word here?")
+    wait_out_the_form_token(component)
+    page.click("#question-comment-typo button[type=submit]")
+    status = page.locator("#atlas-qct-status")
+    status.filter(has_text="Thank you").wait_for()
+    reference = status.inner_text().rsplit(" ", 1)[-1].rstrip(".")
+    reader.close()
+
+    editor = browser.new_context()
+    page = editor.new_page()
+    page.goto(base + "/editor/")
+    page.wait_for_url("**/editor/login**")
+    page.fill("#name", "morgan")
+    page.fill("#password", "a sturdy editor password")
+    page.click("form.login button[type=submit]")
+    page.wait_for_url("**/editor/")
+    page.click(f"a[href='/editor/items/{reference}']")
+    page.wait_for_url(f"**/editor/items/{reference}")
+    context = page.inner_text("#typo-context")
+    assert "hamstrings" in page.inner_text("#typo-context mark")
+    assert len(context) > len("hamstrings") + 40
+    assert page.inner_text("#suggested-fix") == "hamstring muscles"
+    source = page.inner_text(".source-path")
+    assert source.startswith("docs/patterns/thigh-and-knee/biceps-femoris.md:")
+    line = int(source.rsplit(":", 1)[1])
+    source_lines = (PROJECT_DIR / "docs/patterns/thigh-and-knee/biceps-femoris.md").read_text().splitlines()
+    assert "hamstrings" in source_lines[line - 1]
+    page.select_option("#status", "resolved")
+    page.fill("#note", "Wording is right; left as it is.")
+    page.click("form.triage button[type=submit]")
+    page.locator("text=Saved.").wait_for()
+    editor.close()
+    [item] = [i for i in stored_items(component) if i["id"] == reference]
+    assert item["status"] == "resolved" and item["notes"]
