@@ -3,6 +3,7 @@
 #
 #   scripts/postgres-test-cluster.sh [start]   start it (or find it running); print its URL on stdout
 #   scripts/postgres-test-cluster.sh stop      stop it and delete its files
+#   scripts/postgres-test-cluster.sh halt      stop it, keeping its files, so that `start` brings it back
 #
 # Then:  ATLAS_TEST_POSTGRES_URL=$(scripts/postgres-test-cluster.sh) .venv/bin/python -m pytest tests/test_feedback*.py
 #
@@ -52,6 +53,13 @@ stop() {
   log "stopped; removed $dir"
 }
 
+halt() {
+  if [ -f "$dir/data/postmaster.pid" ]; then
+    run_as "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >&2
+  fi
+  log "halted; files kept in $dir"
+}
+
 start() {
   if ready; then
     log "already running on 127.0.0.1:$port"
@@ -82,5 +90,6 @@ start() {
 case "${1:-start}" in
   start) start ;;
   stop) stop ;;
-  *) die "usage: $0 [start|stop]" ;;
+  halt) halt ;;
+  *) die "usage: $0 [start|stop|halt]" ;;
 esac
