@@ -8,6 +8,8 @@ only in placeholders, row locks and identity columns, which :class:`Dialect` and
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import os
 import logging
 import re
 import sqlite3
@@ -15,7 +17,7 @@ import threading
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator, Protocol, Sequence
+from typing import Any, Callable, Iterator, Protocol, Sequence
 
 import psycopg
 from psycopg.pq import TransactionStatus
@@ -119,6 +121,7 @@ class SQLiteStore:
     def __init__(self, url: str) -> None:
         self.url = url
         self.path = Path(url.removeprefix("sqlite:///"))
+        self.lock_path = self.path.with_name(self.path.name + ".write-lock")
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
@@ -130,12 +133,20 @@ class SQLiteStore:
         return conn
 
     @contextlib.contextmanager
-    def _transaction(self, begin: str) -> Iterator[Tx]:
+    def _transaction(self, begin: str, queue: Callable[[], contextlib.AbstractContextManager[None]] = contextlib.nullcontext) -> Iterator[Tx]:
         try:
             conn = self._connect()
         except sqlite3.Error as exc:
             log.error("cannot open %s: %s", self.path, exc)
             raise StoreUnavailable(str(exc)) from exc
+        try:
+            # Connecting happens outside the queue; only the transaction itself waits its turn.
+            with queue():
+                yield from self._run(conn, begin)
+        finally:
+            conn.close()
+
+    def _run(self, conn: sqlite3.Connection, begin: str) -> Iterator[Tx]:
         try:
             conn.execute(begin)
             yield Tx(conn.cursor(), self.dialect)
@@ -152,15 +163,32 @@ class SQLiteStore:
                 log.error("database error on %s: %s", self.path, exc)
                 raise StoreUnavailable(str(exc)) from exc
             raise
-        finally:
-            conn.close()
 
     def read(self) -> contextlib.AbstractContextManager[Tx]:
         return self._transaction("BEGIN")
 
     def write(self) -> contextlib.AbstractContextManager[Tx]:
-        # IMMEDIATE takes the write lock up front, so two writers queue on busy_timeout instead of failing mid-way.
-        return self._transaction("BEGIN IMMEDIATE")
+        # IMMEDIATE takes the write lock up front, so a transaction never fails half-way for want of it.
+        return self._transaction("BEGIN IMMEDIATE", queue=self._writer_queue)
+
+    @contextlib.contextmanager
+    def _writer_queue(self) -> Iterator[None]:
+        """One writer at a time across every thread and worker process, handed over at once.
+
+        SQLite's busy handler polls with growing sleeps; under a burst from several workers that made
+        half-second tails. A kernel file lock queues the writers and wakes the next one immediately,
+        and dies with its holder, so a killed worker cannot leave it taken.
+        """
+        try:
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            log.error("cannot open %s: %s", self.lock_path, exc)
+            raise StoreUnavailable(str(exc)) from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
 
     def prepare(self) -> None:
         try:
