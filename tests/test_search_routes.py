@@ -112,3 +112,17 @@ def test_no_input_gives_a_server_error(client: TestClient, q: str, areas: list[s
 def test_query_syntax_is_never_interpreted(client: TestClient, q: str) -> None:
     assert client.get("/api/search", params={"q": q + " knee"}).status_code == 200
     assert client.get("/api/suggest", params={"q": q}).status_code == 200
+
+
+def test_zero_result_searches_reach_the_editors_dashboard(client: TestClient) -> None:
+    import time
+
+    assert client.get("/api/search", params={"q": "qqzzx wwvvk"}).json()["total"] == 0
+    triage = client.app.state.feedback.triage
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        recorded = [row["query"] for row in triage.dashboard()["zero_results"]]
+        if recorded:
+            break
+        time.sleep(0.05)
+    assert recorded == ["qqzzx wwvvk"]
