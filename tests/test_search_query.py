@@ -80,3 +80,24 @@ def test_any_text_is_understood_without_error(areas: AreaPhrases, text: str) -> 
     plan = understand(text, areas, WordList({"pain": 1}))
     assert len(plan.normalized) <= 200
     assert all(word.isalnum() and word.isascii() for word in plan.words)
+
+
+def test_a_bare_body_part_names_every_area_on_it(areas: AreaPhrases) -> None:
+    found, regions = areas.find_with_regions(normalize("my knee hurts").split())
+    assert found == [] and regions == [("front-of-knee", "back-of-knee", "inner-knee", "outer-knee")]
+    found, regions = areas.find_with_regions(normalize("behind my knee").split())
+    assert found == ["back-of-knee"] and regions == []
+
+
+def test_shoulder_blade_is_not_part_of_the_shoulder(areas: AreaPhrases) -> None:
+    found, regions = areas.find_with_regions(normalize("shoulder pain").split())
+    assert regions and all("blade" not in area for region in regions for area in region)
+
+
+def test_condition_names_are_not_places() -> None:
+    vocabulary = load_vocabulary(DOCS)
+    plain = AreaPhrases(vocabulary)
+    aware = AreaPhrases(vocabulary, conditions=["thoracic outlet syndrome", "tennis elbow"])
+    assert plain.find_with_regions(normalize("thoracic outlet syndrome").split())[0] == ["mid-back"]
+    assert aware.find_with_regions(normalize("thoracic outlet syndrome").split()) == ([], [])
+    assert aware.find_with_regions(normalize("tennis elbow and sore wrist").split())[1] == [("back-of-wrist", "front-of-wrist")]

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Iterator
 
-from ..content.atlas import Atlas
+from ..content.atlas import Atlas, prevalence_rank
 from ..content.articles import Article
 from .engine import SCHEMA_VERSION, IndexDocument
 
@@ -53,6 +53,8 @@ def article_document(atlas: Atlas, article: Article) -> IndexDocument:
         body=plain_text(article.body),
         essential=article.essential,
         spillover=article.spillover,
+        # A story is as common as its culprit's pattern.
+        prevalence=prevalence_rank(atlas.patterns.get(article.muscle, article)),
         extra={
             "muscle_name": muscle_name,
             "section": section.title if section else "",

@@ -33,7 +33,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.scoring import BM25F
 
 # Bump when the schema or the analysis changes: a stored index of another version is rebuilt.
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 
 # Words that carry no meaning in a symptom query. Pain words are kept: "ache" or "cramp" discriminate.
 STOP_WORDS = frozenset(
@@ -103,6 +103,7 @@ class IndexDocument:
     essential: list[str]
     spillover: list[str]
     extra: dict[str, object] = field(default_factory=dict)
+    prevalence: int = 3  # 0 very common … 3 unknown
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ class Candidate:
     essential: list[str]
     spillover: list[str]
     text_score: float
+    prevalence: int = 3
 
 
 class IndexUnavailable(RuntimeError):
@@ -207,7 +209,8 @@ def _fields(doc: IndexDocument) -> dict[str, object]:
     # The spelling lexicon holds the atlas's own vocabulary (names, areas, conditions, symptoms), not
     # every body word: corrections should land on words that matter, and it halves the indexing work.
     spell = " ".join([doc.title, doc.names, doc.symptoms, doc.mimics, doc.aggravated, doc.summary, doc.areas_text])
-    light = {"t": doc.title, "k": doc.kind, "m": doc.muscle, "r": doc.region, "e": doc.essential, "s": doc.spillover}
+    light = {"t": doc.title, "k": doc.kind, "m": doc.muscle, "r": doc.region, "e": doc.essential, "s": doc.spillover,
+             "p": doc.prevalence}
     return {
         "url": doc.url,
         "title": doc.title,
@@ -342,7 +345,7 @@ class SearchIndex:
         out = []
         for docnum, score in scores.items():
             row = json.loads(light[docnum])
-            out.append(Candidate(docnum, row["t"], row["k"], row["m"], row["r"], row["e"], row["s"], float(score or 0.0)))
+            out.append(Candidate(docnum, row["t"], row["k"], row["m"], row["r"], row["e"], row["s"], float(score or 0.0), row["p"]))
         return out
 
     def document(self, docnum: int) -> dict[str, Any]:

@@ -56,7 +56,11 @@ def build_index(settings: Settings, *, documents: Iterable[IndexDocument] | None
     atlas = Atlas.load(settings.docs_dir)
     if documents is None:
         documents, total = atlas_documents(atlas), len(atlas.articles)
-        sidecar = {"suggestions": suggestion_phrases(atlas), "area_counts": atlas.area_counts()}
+        sidecar = {
+            "suggestions": suggestion_phrases(atlas),
+            "area_counts": atlas.area_counts(),
+            "conditions": sorted({m for a in atlas.articles for m in a.meta.get("mimics") or []}),
+        }
     fingerprint = fingerprint or index_fingerprint(settings)
     if not sys.stderr.isatty():
         return build(settings.index_dir, documents, fingerprint=fingerprint, sidecar=sidecar)

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
+from typing import Callable, Iterable, Protocol
 
 from whoosh.lang.porter import stem as porter_stem
 
@@ -28,12 +28,19 @@ class Lexicon(Protocol):
     def spelling_candidates(self, word: str, maxdist: int) -> list[tuple[str, int]]: ...
 
 
+# Words of area labels that say where on a part, not which part: "back of the knee" names the knee.
+_PLACE_WORDS = frozenset({"back", "front", "side", "top", "outer", "inner", "upper", "lower", "mid", "base", "between",
+                          "below", "of", "the", "and", "middle", "ring", "little", "index"})
+
+
 @dataclass(frozen=True)
 class QueryPlan:
     normalized: str
     words: tuple[str, ...]
     areas: tuple[str, ...]
     suggestion: str | None
+    # A bare body part ("shoulder", "knee") names a group of areas, any of which may be meant.
+    regions: tuple[tuple[str, ...], ...] = ()
 
 
 @lru_cache(maxsize=4096)
@@ -48,42 +55,80 @@ def normalize(text: str) -> str:
     return " ".join(_WORD.findall(text)[:MAX_WORDS])[:MAX_QUERY_CHARS]
 
 
-class AreaPhrases:
-    """Finds body areas named in a query, longest phrase first, by stemmed words."""
+def phrase_key(text: str) -> tuple[str, ...]:
+    """A phrase as stemmed words without fillers: "back of my knees" and "back of the knee" are one key."""
+    return tuple(stem(w) for w in normalize(text).split() if w not in _FILLER)
 
-    def __init__(self, vocabulary: Vocabulary) -> None:
+
+class AreaPhrases:
+    """Finds body areas named in a query, longest phrase first, by stemmed words.
+
+    Condition names are read first and set aside: "thoracic outlet syndrome" names no place on the
+    mid-back, and "tennis elbow" is a diagnosis to match against `mimics`, not a place to search.
+    """
+
+    def __init__(self, vocabulary: Vocabulary, conditions: Iterable[str] = ()) -> None:
         self._phrases: dict[tuple[str, ...], str] = {}
         for area in vocabulary.areas.values():
             for phrase in (area.label, area.id.replace("-", " "), *area.phrases):
-                key = self._key(normalize(phrase).split())
+                key = phrase_key(phrase)
                 if key:
                     self._phrases.setdefault(key, area.id)
         self._longest = max((len(k) for k in self._phrases), default=1)
-
-    @staticmethod
-    def _key(words: list[str]) -> tuple[str, ...]:
-        return tuple(stem(w) for w in words if w not in _FILLER)
+        self._conditions = {key for key in map(phrase_key, conditions) if len(key) >= 2}
+        self._longest_condition = max((len(k) for k in self._conditions), default=0)
+        # The body part a label ends on ("knee" in "back of the knee") names all areas on that part,
+        # when two or more share it; "shoulder blade" ends on "blade", so it is no part of "shoulder".
+        parts: dict[str, list[str]] = {}
+        for area in vocabulary.areas.values():
+            head = normalize(area.label).split()[-1]
+            if head not in _PLACE_WORDS:
+                parts.setdefault(stem(head), []).append(area.id)
+        self._regions = {key: tuple(dict.fromkeys(ids)) for key, ids in parts.items() if len(set(ids)) >= 2}
 
     def find(self, words: list[str]) -> list[str]:
+        return self.find_with_regions(words)[0]
+
+    def find_with_regions(self, words: list[str]) -> tuple[list[str], list[tuple[str, ...]]]:
+        """Areas named by a phrase, and groups of areas named only by a bare body part."""
         keyed = [stem(w) for w in words if w not in _FILLER]
         found: list[str] = []
+        regions: list[tuple[str, ...]] = []
         i = 0
         while i < len(keyed):
-            for size in range(min(self._longest, len(keyed) - i), 0, -1):
-                area = self._phrases.get(tuple(keyed[i : i + size]))
-                if area is not None:
-                    if area not in found:
-                        found.append(area)
-                    i += size
-                    break
-            else:
-                i += 1
-        return found
+            condition = _longest_match(keyed, i, self._longest_condition, lambda key: key in self._conditions)
+            if condition:
+                i += condition
+                continue
+            size = _longest_match(keyed, i, self._longest, lambda key: key in self._phrases)
+            if size:
+                area = self._phrases[tuple(keyed[i : i + size])]
+                if area not in found:
+                    found.append(area)
+                i += size
+                continue
+            region = self._regions.get(keyed[i])
+            if region is not None and region not in regions:
+                regions.append(region)
+            i += 1
+        # A part already named precisely ("behind the knee") needs no vaguer group as well.
+        regions = [r for r in regions if not set(r) & set(found)]
+        return found, regions
+
+
+def _longest_match(keyed: list[str], start: int, longest: int, known: Callable[[tuple[str, ...]], bool]) -> int:
+    """Length of the longest known phrase starting at `start`, or 0."""
+    for size in range(min(longest, len(keyed) - start), 0, -1):
+        if known(tuple(keyed[start : start + size])):
+            return size
+    return 0
 
 
 def correct_word(word: str, lexicon: Lexicon) -> str:
     """The likeliest intended word for an unknown one, or the word itself."""
     if len(word) < 4 or word.isdigit() or word in STOP_WORDS or lexicon.known_word(word):
+        return word
+    if lexicon.known_word(stem(word)):  # another form of a known word ("golfers", "cramping")
         return word
     maxdist = 1 if len(word) <= 5 else 2
     best: tuple[int, int, str] | None = None
@@ -112,9 +157,11 @@ def understand(text: str, areas: AreaPhrases, lexicon: Lexicon) -> QueryPlan:
     words = normalized.split()
     corrected = [correct_word(w, lexicon) for w in words]
     suggestion = " ".join(corrected) if corrected != words else None
+    found, regions = areas.find_with_regions(corrected)
     return QueryPlan(
         normalized=normalized,
         words=tuple(corrected),
-        areas=tuple(areas.find(corrected)),
+        areas=tuple(found),
         suggestion=suggestion,
+        regions=tuple(regions),
     )
