@@ -95,9 +95,10 @@ class SearchService:
         plan: QueryPlan = understand(request.q, self.area_phrases(), self.index) if request.q else QueryPlan("", (), (), None)
         areas = list(dict.fromkeys([*request.areas, *plan.areas]))
         groups = [((a,), 1.0) for a in areas] + [(region, REGION_FACTOR) for region in plan.regions]
-        searched = list(dict.fromkeys(a for group, _ in groups for a in group))
         terms = self.index.analyze(" ".join(plan.words))
-        candidates = self.index.candidates(terms, searched, limit=CANDIDATES, filter_areas=bool(request.areas))
+        # Bare body parts only re-rank what the words found: as a search of their own they would pull
+        # in every article about a large part of the body, at a large cost.
+        candidates = self.index.candidates(terms, areas, limit=CANDIDATES, filter_areas=bool(request.areas))
         if request.kind:
             candidates = [c for c in candidates if c.kind == request.kind]
         if request.region:
