@@ -205,12 +205,7 @@ class SQLiteStore:
             log.warning("SQLite refused WAL mode for %s; staying in %s", self.path, mode)
 
     def ping(self) -> bool:
-        try:
-            with self.read() as tx:
-                tx.scalar("SELECT 1 AS ok")
-        except StoreUnavailable:
-            return False
-        return True
+        return _answers(self)
 
     def backup(self, target: Path) -> None:
         """Copy the live database with sqlite3's online backup API; writers carry on meanwhile."""
@@ -291,18 +286,23 @@ class PostgresStore:
         """The server keeps its own durability settings (synchronous_commit on by default)."""
 
     def ping(self) -> bool:
-        try:
-            with self.read() as tx:
-                tx.scalar("SELECT 1 AS ok")
-        except StoreUnavailable:
-            return False
-        return True
+        return _answers(self)
 
     def close(self) -> None:
         with self._lock:
             idle, self._idle = self._idle, []
         for conn in idle:
             conn.close()
+
+
+def _answers(store: "SQLiteStore | PostgresStore") -> bool:
+    """Whether the database answers a trivial query now."""
+    try:
+        with store.read() as tx:
+            tx.scalar("SELECT 1 AS ok")
+    except StoreUnavailable:
+        return False
+    return True
 
 
 def open_store(url: str) -> SQLiteStore | PostgresStore:

@@ -64,6 +64,12 @@ def make_client(built_settings: Settings, tmp_path: Path) -> Iterator[Callable[.
         client.__exit__(None, None, None)
 
 
+def data_dir_with_index(built: Settings, data_dir: Path) -> Path:
+    """A data dir holding a copy of the built index, for a server of its own."""
+    shutil.copytree(built.index_dir, data_dir / "index")
+    return data_dir
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -113,9 +119,7 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(built_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A real `trigger-atlas serve` on a free loopback port (site and index already fresh)."""
-    data_dir = tmp_path_factory.mktemp("live") / "data"
-    shutil.copytree(built_settings.index_dir, data_dir / "index")
-    server = LiveServer(data_dir)
+    server = LiveServer(data_dir_with_index(built_settings, tmp_path_factory.mktemp("live") / "data"))
     try:
         server.wait_ready()
         yield server

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,15 +11,14 @@ from typing import Iterator
 import pytest
 
 from search_service.settings import Settings
-from tests.conftest import PROJECT_DIR, LiveServer
+from tests.conftest import data_dir_with_index, PROJECT_DIR, LiveServer
 
 MAX_EXAMPLES = int(os.environ.get("ATLAS_FUZZ_EXAMPLES", "40"))
 
 
 @pytest.fixture(scope="module")
 def fuzz_server(built_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, str]]:
-    data_dir = tmp_path_factory.mktemp("fuzz") / "data"
-    shutil.copytree(built_settings.index_dir, data_dir / "index")
+    data_dir = data_dir_with_index(built_settings, tmp_path_factory.mktemp("fuzz") / "data")
     env = {**os.environ, "ATLAS_DATA_DIR": str(data_dir), "ATLAS_FEEDBACK_RATE": "100000/minute"}
     cli = [sys.executable, "-m", "search_service.cli"]
     subprocess.run(cli + ["editor", "add", "fuzzer"], input="a long fuzzing password\n", text=True, env=env, cwd=PROJECT_DIR, check=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sqlite3
 import subprocess
 import time
@@ -19,7 +18,7 @@ import psycopg
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import PROJECT_DIR, in_ci
+from tests.conftest import data_dir_with_index, PROJECT_DIR, in_ci
 
 ARTICLE = "/patterns/thigh-and-knee/biceps-femoris/"
 
@@ -96,8 +95,7 @@ def test_a_read_only_data_dir_refuses_with_503_and_recovers(make_client: Callabl
 
 
 def test_a_damaged_index_is_503_never_500(make_client: Callable[..., TestClient], built_settings, tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    shutil.copytree(built_settings.index_dir, data_dir / "index")
+    data_dir = data_dir_with_index(built_settings, tmp_path / "data")
     generation = data_dir / "index" / (data_dir / "index" / "CURRENT").read_text()
     for part in generation.glob("*.toc"):
         part.write_bytes(b"damaged")

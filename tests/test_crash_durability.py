@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -23,7 +22,7 @@ import httpx2 as httpx
 import pytest
 
 from search_service.settings import Settings
-from tests.conftest import PROJECT_DIR, LiveServer
+from tests.conftest import data_dir_with_index, PROJECT_DIR, LiveServer
 from tests.feedback_fixtures import postgres_schema, postgres_url
 
 CLIENTS = 6
@@ -33,8 +32,7 @@ ARTICLE = "/patterns/thigh-and-knee/biceps-femoris/"
 @pytest.fixture(params=["sqlite-1", "sqlite-2", pytest.param("postgres-2", marks=pytest.mark.postgres)])
 def crash_setup(request: pytest.FixtureRequest, built_settings: Settings, tmp_path: Path) -> Iterator[tuple[Path, dict[str, str], int]]:
     database, workers = request.param.split("-")
-    data_dir = tmp_path / "data"
-    shutil.copytree(built_settings.index_dir, data_dir / "index")
+    data_dir = data_dir_with_index(built_settings, tmp_path / "data")
     env = {"ATLAS_FEEDBACK_RATE": "1000000/minute"}
     if database == "postgres":
         with postgres_schema(postgres_url()) as url:

@@ -6,13 +6,12 @@ Chromium comes from tests/conftest.py's `browser` and `page` fixtures (Debian's 
 
 from __future__ import annotations
 
-import shutil
 import time
 from typing import Any, Iterator
 
 import pytest
 
-from tests.conftest import LiveServer
+from tests.conftest import data_dir_with_index, LiveServer
 from tests.feedback_fixtures import ARTICLE, PROJECT_DIR, SECRET, stored_items
 
 pytestmark = pytest.mark.browser
@@ -26,8 +25,7 @@ def server(built_settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Ite
     from feedback.component import FeedbackComponent
     from search_service.settings import Settings
 
-    data_dir = tmp_path_factory.mktemp("feedback-browser") / "data"
-    shutil.copytree(built_settings.index_dir, data_dir / "index")
+    data_dir = data_dir_with_index(built_settings, tmp_path_factory.mktemp("feedback-browser") / "data")
     live = LiveServer(data_dir, env={"ATLAS_SECRET_KEY": SECRET, "ATLAS_FEEDBACK_RATE": "1000/minute"})
     component = FeedbackComponent(Settings.from_env({}, project_dir=PROJECT_DIR, data_dir=data_dir, secret_key=SECRET))
     try:

@@ -4,7 +4,6 @@ flight finish, a damaged index is rebuilt at start, and /metrics adds up every w
 from __future__ import annotations
 
 import json
-import shutil
 import signal
 import socket
 import time
@@ -16,19 +15,18 @@ from search_service.content.atlas import Atlas
 from search_service.search.documents import atlas_documents
 from search_service.search.engine import build
 from search_service.settings import Settings
-from tests.conftest import LiveServer
+from tests.conftest import data_dir_with_index, LiveServer
 
 ARTICLE = "/patterns/thigh-and-knee/biceps-femoris/"
 
 
 def versions(url: str, n: int = 30) -> set[str]:
-    with httpx.Client() as client:  # fresh connections, so that both workers answer
-        return {httpx.get(f"{url}/healthz").json()["index_version"] for _ in range(n)}
+    # A fresh connection per request, so that both workers answer.
+    return {httpx.get(f"{url}/healthz").json()["index_version"] for _ in range(n)}
 
 
 def test_every_worker_picks_up_a_rebuilt_index(built_settings: Settings, tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    shutil.copytree(built_settings.index_dir, data_dir / "index")
+    data_dir = data_dir_with_index(built_settings, tmp_path / "data")
     server = LiveServer(data_dir, ["--workers", "2"])
     try:
         server.wait_ready()
@@ -45,8 +43,7 @@ def test_every_worker_picks_up_a_rebuilt_index(built_settings: Settings, tmp_pat
 
 
 def test_sigterm_lets_a_request_in_flight_finish(built_settings: Settings, tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    shutil.copytree(built_settings.index_dir, data_dir / "index")
+    data_dir = data_dir_with_index(built_settings, tmp_path / "data")
     server = LiveServer(data_dir)
     try:
         server.wait_ready()
@@ -71,8 +68,7 @@ def test_sigterm_lets_a_request_in_flight_finish(built_settings: Settings, tmp_p
 
 
 def test_serve_rebuilds_a_damaged_index(built_settings: Settings, tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    shutil.copytree(built_settings.index_dir, data_dir / "index")
+    data_dir = data_dir_with_index(built_settings, tmp_path / "data")
     generation = data_dir / "index" / (data_dir / "index" / "CURRENT").read_text()
     for part in generation.glob("*.toc"):
         part.write_bytes(b"damaged")
@@ -85,8 +81,7 @@ def test_serve_rebuilds_a_damaged_index(built_settings: Settings, tmp_path: Path
 
 
 def test_metrics_add_up_across_workers(built_settings: Settings, tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    shutil.copytree(built_settings.index_dir, data_dir / "index")
+    data_dir = data_dir_with_index(built_settings, tmp_path / "data")
     server = LiveServer(data_dir, ["--workers", "2"])
     try:
         server.wait_ready()
