@@ -90,7 +90,8 @@ SCHEMAS: dict[str, Any] = {
         "properties": {"token": _TEXT, "min_seconds": {"type": "number", "minimum": 0}},
     },
     "Submission": {
-        "type": "object", "required": ["page_url", "kind", "message"], "additionalProperties": False,
+        # kind may be left out: a reader who only writes a message is making a comment.
+        "type": "object", "required": ["page_url", "message"], "additionalProperties": False,
         "properties": SUBMISSION_FIELDS,
     },
     "Accepted": {
