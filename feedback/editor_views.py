@@ -22,7 +22,7 @@ from .web import MAX_BODY, feedback, limited_route
 from .item_repository import SORTS
 from .model import KINDS, OPEN_STATES, STATES, UNSET, Change, ItemQuery
 from .templating import render, render_error
-from .validation import ITEM_ID, clean_change
+from .validation import ITEM_ID, MAX_OFFSET, clean_change
 
 PAGE_SIZE = 50
 EditorView = Callable[[Request, Editor], Awaitable[Response]]
@@ -107,7 +107,7 @@ def _queue_query(raw: Any) -> tuple[ItemQuery, dict[str, str]]:
     kind = params.get("kind") if params.get("kind") in KINDS else None
     sort = params.get("sort") if params.get("sort") in SORTS else "newest"
     try:
-        page = max(1, int(params.get("p", "1")))
+        page = min(max(1, int(params.get("p", "1"))), MAX_OFFSET // PAGE_SIZE)
     except ValueError:
         page = 1
     filters = {

@@ -147,6 +147,7 @@ def clean_change(data: Any) -> Change:
     return Change(status=status, note=note, duplicate_of=duplicate_of, assignee=assignee)
 
 
+MAX_OFFSET = 1_000_000_000
 LIST_PARAMS = ("status", "kind", "page_url", "limit", "offset", "q")
 
 
@@ -164,7 +165,8 @@ def clean_item_query(params: Mapping[str, str]) -> ItemQuery:
         if field in params and (problem := _text_problem(params[field])) is not None:
             problems[field] = problem
     limit = _whole(params.get("limit"), DEFAULT_LIMIT, 1, MAX_LIMIT, "limit", problems)
-    offset = _whole(params.get("offset"), 0, 0, None, "offset", problems)
+    # Bounded so that no offset overflows the databases' 64-bit integers (and none is that useful).
+    offset = _whole(params.get("offset"), 0, 0, MAX_OFFSET, "offset", problems)
     if problems:
         raise _invalid(problems, status=BadRequest)
     return ItemQuery(

@@ -264,6 +264,12 @@ def test_queue_filters_ignore_nul(client, csrf) -> None:  # noqa: F811
     assert client.get("/editor/items/%00").status_code == 404
 
 
+def test_a_huge_page_or_offset_is_not_a_server_error(client, csrf, api_token) -> None:  # noqa: F811
+    assert client.get("/editor/?p=188975633200400662528").status_code == 200
+    response = client.get("/api/editor/feedback?offset=188975633200400662528", headers=bearer(api_token))
+    assert response.status_code == 400 and "offset" in response.json()["fields"]
+
+
 def test_patch_of_an_unknown_item_is_404(client, api_token) -> None:  # noqa: F811
     response = client.patch("/api/editor/feedback/ZZZZ-0000", json={"status": "spam"}, headers=bearer(api_token))
     assert response.status_code == 404 and response.json()["error"]

@@ -86,7 +86,7 @@ def test_clean_item_query_defaults_and_bounds() -> None:
     query = clean_item_query({})
     assert (query.limit, query.offset, query.statuses) == (50, 0, ())
     assert clean_item_query({"limit": "500", "offset": "10", "status": "spam"}).limit == 500
-    for bad in ({"limit": "0"}, {"limit": "501"}, {"offset": "-1"}, {"limit": "1.5"}, {"sort": "x"}):
+    for bad in ({"limit": "0"}, {"limit": "501"}, {"offset": "-1"}, {"offset": "188975633200400662528"}, {"limit": "1.5"}, {"sort": "x"}):
         with pytest.raises(BadRequest):
             clean_item_query(bad)
 
