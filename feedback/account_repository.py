@@ -50,7 +50,7 @@ class AccountRepository:
         self.tx.execute("DELETE FROM editor_sessions WHERE expires_at <= ?", (now,))
 
     def throttle(self, key: str) -> Row | None:
-        return self.tx.one("SELECT failures, locked_until FROM login_throttle WHERE key = ?", (key,))
+        return self.tx.one("SELECT failures, locked_until, updated_at FROM login_throttle WHERE key = ?", (key,))
 
     def set_throttle(self, key: str, failures: int, locked_until: str, now: str) -> None:
         self.tx.execute(

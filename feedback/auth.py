@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import math
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -32,15 +33,22 @@ CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 SESSION_LIFETIME = timedelta(hours=12)
 MIN_PASSWORD = 8
-# Failed logins allowed before the delay starts; after that it doubles with each failure, up to a quarter hour.
+# Failed logins allowed before the delay starts; after that it doubles with each failure, up to a cap.
 FREE_FAILURES = 3
 MAX_LOCK_SECONDS = 900
+# An account's own lock stays short, so that nobody can keep an editor out by guessing wrong on purpose;
+# the long lock falls on the client that keeps failing.
+ACCOUNT_MAX_LOCK_SECONDS = 60
+# Failures older than this are forgotten.
+FAILURE_MEMORY = timedelta(minutes=15)
+# argon2 takes 64 MiB and a good fraction of a second per check; a burst of sign-ins waits its turn.
+CONCURRENT_PASSWORD_CHECKS = 2
 
 
-def lock_seconds(failures: int) -> int:
+def lock_seconds(failures: int, cap: int = MAX_LOCK_SECONDS) -> int:
     if failures < FREE_FAILURES:
         return 0
-    return min(2 ** (failures - FREE_FAILURES), MAX_LOCK_SECONDS)
+    return min(2 ** (failures - FREE_FAILURES), cap)
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,7 @@ class EditorAuth:
         self._secret = secret_key.encode()
         self.clock = clock
         self._hasher = PasswordHasher()
+        self._checking = threading.BoundedSemaphore(CONCURRENT_PASSWORD_CHECKS)
 
     @functools.cached_property
     def _dummy_hash(self) -> str:
@@ -101,26 +110,32 @@ class EditorAuth:
 
     def login(self, name: str, password: str, client_hash: str) -> str:
         """A new session id, or Unauthorized; TooManyRequests while an earlier run of failures keeps the door shut."""
-        keys = (f"account:{name.lower()}", f"client:{client_hash}")
+        caps = {f"account:{name.lower()}": ACCOUNT_MAX_LOCK_SECONDS, f"client:{client_hash}": MAX_LOCK_SECONDS}
         now = self.clock()
-        with self.store.read() as tx:
+        # The attempt counts as a failure before the slow check, in one write: attempts sent at the same
+        # moment each count, so a burst cannot slip past the limit while the first ones are being checked.
+        with self.store.write() as tx:
             accounts = AccountRepository(tx)
-            throttles = [accounts.throttle(key) for key in keys]
+            rows = {key: accounts.throttle(key) for key in caps}
+            locked_until = max((from_text(r["locked_until"]) for r in rows.values() if r), default=now)
+            if locked_until > now:
+                wait = math.ceil((locked_until - now).total_seconds())
+                raise TooManyRequests(
+                    f"Too many failed sign-ins; try again in {wait} second{'s' if wait != 1 else ''}.",
+                    headers={"Retry-After": str(wait)},
+                )
+            for key, cap in caps.items():
+                row = rows[key]
+                recent = row is not None and now - from_text(row["updated_at"]) < FAILURE_MEMORY
+                failures = (int(row["failures"]) if recent else 0) + 1
+                accounts.set_throttle(key, failures, to_text(now + timedelta(seconds=lock_seconds(failures, cap))), to_text(now))
             stored_hash = accounts.password_hash(name)
-        locked_until = max((from_text(t["locked_until"]) for t in throttles if t), default=now)
-        if locked_until > now:
-            wait = math.ceil((locked_until - now).total_seconds())
-            raise TooManyRequests(
-                f"Too many failed sign-ins; try again in {wait} second{'s' if wait != 1 else ''}.",
-                headers={"Retry-After": str(wait)},
-            )
         if not self._verify(stored_hash, password):
-            self._count_failure(keys)
             raise Unauthorized("That name and password do not match an editor account.")
         session_id = secrets.token_urlsafe(32)
         with self.store.write() as tx:
             accounts = AccountRepository(tx)
-            for key in keys:
+            for key in caps:
                 accounts.clear_throttle(key)
             assert stored_hash is not None
             if self._hasher.check_needs_rehash(stored_hash):
@@ -130,20 +145,14 @@ class EditorAuth:
         return session_id
 
     def _verify(self, stored_hash: str | None, password: str) -> bool:
+        if not self._checking.acquire(timeout=10):
+            raise TooManyRequests("Too many sign-ins at once; try again in a few seconds.", headers={"Retry-After": "5"})
         try:
             return self._hasher.verify(stored_hash or self._dummy_hash, password) and stored_hash is not None
         except (VerificationError, InvalidHashError):
             return False
-
-    def _count_failure(self, keys: tuple[str, ...]) -> None:
-        now = self.clock()
-        with self.store.write() as tx:
-            accounts = AccountRepository(tx)
-            for key in keys:
-                row = accounts.throttle(key)
-                failures = (int(row["failures"]) if row else 0) + 1
-                until = now + timedelta(seconds=lock_seconds(failures))
-                accounts.set_throttle(key, failures, to_text(until), to_text(now))
+        finally:
+            self._checking.release()
 
     def session_editor(self, session_id: str) -> str | None:
         with self.store.read() as tx:

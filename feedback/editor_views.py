@@ -14,9 +14,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from search_service.errors import AtlasError, BadRequest, PayloadTooLarge
+from search_service.errors import AtlasError, BadRequest, Forbidden, PayloadTooLarge
 
-from .auth import CSRF_FIELD, Editor, authenticate, clear_session_cookie, require_csrf, set_session_cookie
+from .auth import CSRF_FIELD, SESSION_COOKIE, Editor, authenticate, clear_session_cookie, require_csrf, set_session_cookie
 from .export import FORMATS, MEDIA_TYPES, export
 from .web import MAX_BODY, feedback, limited_route
 from .item_repository import SORTS
@@ -74,15 +74,30 @@ async def login_page(request: Request) -> Response:
     return render(request, "editor/login.html", {"next": _safe_next(request.query_params.get("next")), "name": ""})
 
 
+def _cross_site(request: Request) -> bool:
+    """A sign-in posted from another site: it would sign the editor into someone else's account."""
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    return origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}"
+
+
 async def login(request: Request) -> Response:
     component = feedback(request)
     form = await request.form(max_files=0)
     name, password, target = (str(form.get(k) or "") for k in ("name", "password", "next"))
+    if _cross_site(request):
+        error = Forbidden("Sign in from this site's own sign-in page.")
+        return render(request, "editor/login.html", {"next": _safe_next(target), "name": name, "error": error}, status_code=403)
     try:
         session_id = await run_in_threadpool(component.auth.login, name.strip(), password, component.client_hash(request))
     except AtlasError as exc:
         context = {"next": _safe_next(target), "name": name, "error": exc}
         return render(request, "editor/login.html", context, status_code=exc.status_code, headers=exc.headers or None)
+    previous = request.cookies.get(SESSION_COOKIE)
+    if previous:  # one browser, one session: the one it came with ends here
+        await run_in_threadpool(component.auth.logout, previous)
     response = RedirectResponse(_safe_next(target), status_code=303)
     set_session_cookie(response, session_id, secure=component.is_https(request))
     return response

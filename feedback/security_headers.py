@@ -1,4 +1,6 @@
-"""Security headers on everything the feedback package serves (not on the MkDocs pages, which need inline script)."""
+"""Security headers: the full set with a strict CSP on what the feedback package serves, and the basics
+(nosniff, no framing, referrer policy) on everything else, the MkDocs pages and the search API included.
+The MkDocs pages carry no CSP because Material needs inline script."""
 
 from __future__ import annotations
 
@@ -18,12 +20,13 @@ CONTENT_SECURITY_POLICY = "; ".join(
     )
 )
 
-HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+BASIC_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
+    # The article pages hold the feedback form: no other site may frame them.
     "X-Frame-Options": "DENY",
 }
+HEADERS = {"Content-Security-Policy": CONTENT_SECURITY_POLICY, **BASIC_HEADERS}
 
 PREFIXES = ("/editor", "/api/editor", "/api/feedback", "/feedback/")
 
@@ -34,15 +37,16 @@ class SecurityHeadersMiddleware:
         self.prefixes = prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.prefixes):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        ours = scope["path"].startswith(self.prefixes)
         editor = scope["path"].startswith(("/editor", "/api/editor"))
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                for name, value in HEADERS.items():
+                for name, value in (HEADERS if ours else BASIC_HEADERS).items():
                     headers.setdefault(name, value)
                 if editor:
                     # Queue pages hold readers' email addresses; no shared cache may keep them.

@@ -27,7 +27,9 @@ MAX_NOTE = 5000
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+# No "?", "&", "%", "#", "," or "/": an address is put into a mailto: link, where those would add
+# headers (a hidden Bcc) or more recipients to the editor's reply.
+_EMAIL = re.compile(r"^[^@\s?&%#,/]+@[^@\s?&%#,/]+\.[^@\s.?&%#,/]+$")
 ITEM_ID = re.compile(r"^[0-9A-Z]{4}-[0-9A-Z]{4}$")
 EDITOR_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 

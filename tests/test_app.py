@@ -44,3 +44,11 @@ def test_sitemap_names_the_origin_it_is_served_on(make_client: Callable[..., Tes
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locs = [loc.text for loc in ElementTree.fromstring(response.content).findall("s:url/s:loc", namespace)]
     assert locs and all(loc.startswith("http://atlas.example.org:9001/") for loc in locs)
+
+
+def test_every_response_forbids_framing_and_sniffing(make_client: Callable[..., TestClient]) -> None:
+    client = make_client()
+    for path in ("/", "/patterns/thigh-and-knee/biceps-femoris/", "/api/search?q=knee", "/healthz"):
+        headers = client.get(path).headers
+        assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff", path
+        assert headers["referrer-policy"] == "same-origin", path

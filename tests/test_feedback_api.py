@@ -287,3 +287,9 @@ def test_composed_into_the_real_app(tmp_path: Path) -> None:
         app.state.feedback.record_zero_result("knee clicks when climbing")
     triage = app.state.feedback.triage
     assert [r["query"] for r in triage.dashboard()["zero_results"]] == ["knee clicks when climbing"]
+
+
+def test_an_email_that_would_add_mail_headers_is_refused(client) -> None:  # noqa: F811
+    response = client.post("/api/feedback", json={"page_url": ARTICLE, "kind": "question", "message": "hi",
+                                                  "email": "reader@example.org?bcc=spy%40evil.example&body=Hi"})
+    assert response.status_code == 422 and "email" in response.json()["fields"]

@@ -420,3 +420,43 @@ def test_export_from_the_ui(client, csrf) -> None:  # noqa: F811
     assert json_response.json()["total"] == 1
     assert json_response.json()["items"][0]["message"].startswith("=HYPERLINK")
     assert client.get("/editor/export?format=xml").status_code == 400
+
+
+def test_a_burst_of_sign_ins_cannot_outrun_the_throttle(client, editor) -> None:  # noqa: F811
+    from concurrent.futures import ThreadPoolExecutor
+
+    def attempt(_: int) -> int:
+        return client.post("/editor/login", data={"name": EDITOR, "password": "wrong guess"}).status_code
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        statuses = list(pool.map(attempt, range(24)))
+    assert statuses.count(401) <= 3 and statuses.count(429) >= 21
+
+
+def test_the_account_lock_stays_short_so_nobody_can_keep_an_editor_out(client, component, editor, clock) -> None:  # noqa: F811
+    from feedback.account_repository import AccountRepository
+    from feedback.auth import ACCOUNT_MAX_LOCK_SECONDS
+    from feedback.timeutil import from_text
+
+    for _ in range(12):
+        client.post("/editor/login", data={"name": EDITOR, "password": "wrong"})
+        clock.advance(3600)  # waits out every lock, so each attempt is a real failure
+    with component.store.read() as tx:
+        row = AccountRepository(tx).throttle(f"account:{EDITOR}")
+    assert row is not None
+    assert (from_text(row["locked_until"]) - from_text(row["updated_at"])).total_seconds() <= ACCOUNT_MAX_LOCK_SECONDS
+
+
+def test_a_cross_site_sign_in_is_refused(client, editor) -> None:  # noqa: F811
+    response = client.post("/editor/login", data={"name": EDITOR, "password": PASSWORD},
+                           headers={"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"})
+    assert response.status_code == 403 and "set-cookie" not in response.headers
+
+
+def test_signing_in_again_ends_the_previous_session(client, editor) -> None:  # noqa: F811
+    first = client.post("/editor/login", data={"name": EDITOR, "password": PASSWORD})
+    old = first.cookies.get("atlas_editor_session") or client.cookies.get("atlas_editor_session")
+    client.post("/editor/login", data={"name": EDITOR, "password": PASSWORD})
+    client.cookies.clear()
+    client.cookies.set("atlas_editor_session", old)
+    assert client.get("/api/editor/feedback").status_code == 401

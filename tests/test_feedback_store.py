@@ -186,7 +186,7 @@ def test_throttle_sessions_and_tokens(store) -> None:
         accounts.add_token("token-hash", "ada", now)
     with store.read() as tx:
         accounts = AccountRepository(tx)
-        assert accounts.throttle("account:ada") == {"failures": 2, "locked_until": "2025-11-26T12:00:05.000000Z"}
+        assert accounts.throttle("account:ada") == {"failures": 2, "locked_until": "2025-11-26T12:00:05.000000Z", "updated_at": now}
         assert accounts.session_editor("sid-hash", "2025-11-26T12:30:00.000000Z") == "ada"
         assert accounts.session_editor("sid-hash", "2025-11-26T13:00:00.000000Z") is None
         assert accounts.token_editor("token-hash") == "ada"
