@@ -52,6 +52,21 @@ class AccountRepository:
     def throttle(self, key: str) -> Row | None:
         return self.tx.one("SELECT failures, locked_until, updated_at FROM login_throttle WHERE key = ?", (key,))
 
+    def lock_throttle(self, key: str, now: str) -> Row:
+        """The key's record, created if need be and locked until the transaction ends, so that
+        simultaneous sign-ins count one after another (a row lock on PostgreSQL; SQLite has one writer)."""
+        self.tx.execute(
+            "INSERT INTO login_throttle (key, failures, locked_until, updated_at) VALUES (?, 0, ?, ?)"
+            " ON CONFLICT (key) DO NOTHING",
+            (key, now, now),
+        )
+        row = self.tx.one(
+            "SELECT failures, locked_until, updated_at FROM login_throttle WHERE key = ?" + self.tx.dialect.for_update,
+            (key,),
+        )
+        assert row is not None
+        return row
+
     def set_throttle(self, key: str, failures: int, locked_until: str, now: str) -> None:
         self.tx.execute(
             "INSERT INTO login_throttle (key, failures, locked_until, updated_at) VALUES (?, ?, ?, ?)"

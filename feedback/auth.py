@@ -116,8 +116,8 @@ class EditorAuth:
         # moment each count, so a burst cannot slip past the limit while the first ones are being checked.
         with self.store.write() as tx:
             accounts = AccountRepository(tx)
-            rows = {key: accounts.throttle(key) for key in caps}
-            locked_until = max((from_text(r["locked_until"]) for r in rows.values() if r), default=now)
+            rows = {key: accounts.lock_throttle(key, to_text(now)) for key in caps}
+            locked_until = max((from_text(r["locked_until"]) for r in rows.values()), default=now)
             if locked_until > now:
                 wait = math.ceil((locked_until - now).total_seconds())
                 raise TooManyRequests(
@@ -126,7 +126,7 @@ class EditorAuth:
                 )
             for key, cap in caps.items():
                 row = rows[key]
-                recent = row is not None and now - from_text(row["updated_at"]) < FAILURE_MEMORY
+                recent = now - from_text(row["updated_at"]) < FAILURE_MEMORY
                 failures = (int(row["failures"]) if recent else 0) + 1
                 accounts.set_throttle(key, failures, to_text(now + timedelta(seconds=lock_seconds(failures, cap))), to_text(now))
             stored_hash = accounts.password_hash(name)
