@@ -90,9 +90,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from .search.evaluation import run_eval
+    from .search.indexing import ensure_index
 
     settings = _settings(args)
-    prepare(settings, say=lambda s: print(s, file=sys.stderr))
+    ensure_index(settings)  # the site plays no part in relevance
     print(run_eval(settings, Path(args.queries)))
     return 0
 

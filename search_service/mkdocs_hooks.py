@@ -19,11 +19,13 @@ from search_service.figures.article_figures import THUMBNAIL_DIR, article_figure
 from search_service.site_pages import AREAS_DIR, MAP_PAGE, MUSCLES_PAGE, generated_pages
 
 _atlas: Atlas | None = None
+_articles_by_uri: dict[str, Article] = {}
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _atlas
+    global _atlas, _articles_by_uri
     _atlas = Atlas.load(Path(config["docs_dir"]))
+    _articles_by_uri = {a.path.as_posix(): a for a in _atlas.articles}
     config["nav"] = build_nav(_atlas)
     return config
 
@@ -73,9 +75,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def _article(page: Page) -> Article | None:
-    assert _atlas is not None
-    src = page.file.src_uri
-    return next((a for a in _atlas.articles if a.path.as_posix() == src), None)
+    return _articles_by_uri.get(page.file.src_uri)
 
 
 def on_post_build(config: MkDocsConfig) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from typing import Iterator
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -16,6 +19,15 @@ _SEARCH_PARAMS = {"q", "area", "limit", "kind", "region"}
 
 def _service(request: Request) -> SearchService:
     return request.app.state.search
+
+
+@contextlib.contextmanager
+def _index_usable(what: str) -> Iterator[None]:
+    """An index that is missing or being rebuilt is a 503 with a hint to retry, never a 500."""
+    try:
+        yield
+    except IndexUnavailable as exc:
+        raise Unavailable(f"{what} unavailable for a moment: {exc}.", headers={"Retry-After": "5"}) from None
 
 
 async def search(request: Request) -> JSONResponse:
@@ -36,11 +48,10 @@ async def search(request: Request) -> JSONResponse:
         region=params.get("region") or None,
     )
     try:
-        answer = _service(request).search(search_request)
+        with _index_usable("Search is"):
+            answer = _service(request).search(search_request)
     except SearchInputError as exc:
         raise BadRequest(str(exc), {exc.field: str(exc)}) from None
-    except IndexUnavailable as exc:
-        raise Unavailable(f"Search is unavailable for a moment: {exc}.", headers={"Retry-After": "5"}) from None
     SEARCHES.labels("words and areas" if search_request.q.strip() and search_request.areas
                     else "areas" if search_request.areas else "words").inc()
     if answer["total"] == 0:
@@ -49,18 +60,14 @@ async def search(request: Request) -> JSONResponse:
 
 
 async def suggest(request: Request) -> JSONResponse:
-    try:
+    with _index_usable("Suggestions are"):
         suggestions = _service(request).suggest(request.query_params.get("q", ""))
-    except IndexUnavailable as exc:
-        raise Unavailable(f"Suggestions are unavailable for a moment: {exc}.", headers={"Retry-After": "5"}) from None
     return JSONResponse({"suggestions": suggestions})
 
 
 async def areas(request: Request) -> JSONResponse:
-    try:
+    with _index_usable("Areas are"):
         listing = _service(request).areas()
-    except IndexUnavailable as exc:
-        raise Unavailable(f"Areas are unavailable for a moment: {exc}.", headers={"Retry-After": "5"}) from None
     return JSONResponse({"areas": listing})
 
 

@@ -10,7 +10,7 @@ import posixpath
 
 from markupsafe import escape
 
-from .content.atlas import Atlas, prevalence_rank
+from .content.atlas import AreaReferrer, Atlas, prevalence_rank
 from .figures.article_figures import thumbnail_uri
 from .figures.body_figure import render_body_map
 
@@ -117,8 +117,8 @@ def muscles_a_to_z(atlas: Atlas) -> str:
     return "\n".join(lines)
 
 
-def _summary(referrer: object) -> str:
-    summary = getattr(referrer, "article").meta.get("summary")
+def _summary(referrer: AreaReferrer) -> str:
+    summary = referrer.article.meta.get("summary")
     return f": {escape(summary)}" if summary else ""
 
 

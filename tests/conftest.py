@@ -51,8 +51,9 @@ def make_client(built_settings: Settings, tmp_path: Path) -> Iterator[Callable[.
 
     def make(**overrides: Any) -> TestClient:
         data_dir = Path(overrides.pop("data_dir", tmp_path / f"data{len(clients)}"))
-        if not (data_dir / "index").exists() and overrides.pop("with_index", True):
-            shutil.copytree(built_settings.index_dir, data_dir / "index")
+        with_index = overrides.pop("with_index", True)
+        if with_index and not (data_dir / "index").exists():
+            data_dir_with_index(built_settings, data_dir)
         settings = Settings.from_env({}, project_dir=PROJECT_DIR, data_dir=data_dir, **overrides)
         client = TestClient(create_app(settings))
         client.__enter__()

@@ -33,7 +33,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.scoring import BM25F
 
 # Bump when the schema or the analysis changes: a stored index of another version is rebuilt.
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 
 # Words that carry no meaning in a symptom query. Pain words are kept: "ache" or "cramp" discriminate.
 STOP_WORDS = frozenset(
@@ -61,6 +61,9 @@ BODY_WEIGHT = 0.25
 # weight) but costs a full posting list: leave it to the profile field.
 COMMON_BODY_SHARE = 0.25
 COMMON_BODY_FLOOR = 50
+# How much an area counts when an article sends its essential or its spillover pain there; retrieval
+# here and ranking in the service use the same weights.
+ZONE_WEIGHTS = {"essential": 1.0, "spillover": 0.35}
 
 
 def analyzer() -> StemmingAnalyzer:
@@ -221,8 +224,7 @@ def _fields(doc: IndexDocument) -> dict[str, object]:
         "spillover": ",".join(doc.spillover),
         "light": json.dumps(light, separators=(",", ":")).encode(),
         "spell": spell,
-        "extra": {"kind": doc.kind, "muscle": doc.muscle, "region": doc.region, "essential": doc.essential,
-                  "spillover": doc.spillover, **doc.extra},
+        "extra": doc.extra,
     }
 
 
@@ -329,7 +331,7 @@ class SearchIndex:
         area_query = wq.Or([
             wq.ConstantScoreQuery(wq.Term(zone, a), weight)
             for a in areas
-            for zone, weight in (("essential", 1.0), ("spillover", 0.35))
+            for zone, weight in ZONE_WEIGHTS.items()
         ])
         scores: dict[int, float] = {}
         if text_clauses:

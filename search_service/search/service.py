@@ -9,15 +9,13 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..content.vocabulary import Vocabulary
-from .engine import Candidate, SearchIndex
+from .engine import ZONE_WEIGHTS, Candidate, SearchIndex
 from .query import AreaPhrases, QueryPlan, normalize, stem, understand
 from .snippets import snippet
 
 MAX_LIMIT = 50
 CANDIDATES = 100
 # How an area match weighs against the best text match (which scores 1.0).
-ESSENTIAL_WEIGHT = 1.0
-SPILLOVER_WEIGHT = 0.35
 AREA_SHARE = 0.9
 # A bare body part ("shoulder") is vaguer than a named place ("front of the shoulder").
 REGION_FACTOR = 0.6
@@ -176,7 +174,7 @@ def _area_score(essential: list[str], spillover: list[str], groups: list[tuple[t
         return 0.0
 
     def weight(area: str) -> float:
-        return ESSENTIAL_WEIGHT if area in essential else SPILLOVER_WEIGHT if area in spillover else 0.0
+        return ZONE_WEIGHTS["essential"] if area in essential else ZONE_WEIGHTS["spillover"] if area in spillover else 0.0
 
     return sum(factor * max(weight(a) for a in group) for group, factor in groups) / len(groups)
 
